@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Deps } from './deps.js';
+import { chatRoutes } from './http/chat.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.js';
+import { importRoutes } from './http/import.js';
+import { knowledgeBaseRoutes } from './http/knowledge-base.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the request log line says of a chat (never the query text at info). */
+    chatLog?: { user: string | null; creator: string | null; query_length: number };
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The Fastify app: plugins, routes and the one error handler, over the given deps. */
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Fastify accepts a hop count too, though its typings do not say so.
+    trustProxy: deps.config.TRUST_PROXY as FastifyServerOptions['trustProxy'],
+    bodyLimit: 1024 * 1024,
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const line = {
+      request_id: request.id,
+      method: request.method,
+      url: request.routeOptions.url ?? request.url.split('?')[0],
+      status: reply.statusCode,
+      ip: request.ip,
+      ms: Math.round(reply.elapsedTime),
+      ...request.chatLog,
+    };
+    request.log.info(line, 'request');
+  });
+
+  installErrorHandler(app);
+  healthRoutes(app, deps);
+  knowledgeBaseRoutes(app, deps);
+  chatRoutes(app, deps);
+  importRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
+import type { Answerer, AnswerOutcome } from '../llm/answerer.js';
+import { LlmError } from '../llm/llm-error.js';
+import type { PassageSearch } from '../retrieval/passage-search.js';
+import type { ConversationStore, TurnRecord } from '../store/conversation-store.js';
+import type { CreatorDetail, KbStore } from '../store/kb-store.js';
+import { runCascade, type CascadeTier } from './cascade.js';
+import type { ChatEvent, StreamErrorCode } from './chat-events.js';
+import { extractCitations } from './citations.js';
+import { buildPrompt } from './prompt.js';
+import { toAnswerSources, toSources, type Source } from './sources.js';
+import { standaloneQuery } from './standalone-query.js';
+import type { PassageHit } from '../retrieval/passage-search.js';
+
+export interface ChatServiceDeps {
+  kb: KbStore;
+  conversations: ConversationStore;
+  search: PassageSearch;
+  answerer: Answerer;
+  log: Logger;
+  topK: number;
+  historyTurns: number;
+  now?: () => number;
+}
+
+export interface ChatInput {
+  query: string;
+  creator: CreatorDetail | null;
+  conversationId: string | null;
+  personalityWeight: number;
+  userId: string | null;
+}
+
+/** Everything decided before the stream starts: failures up to here are plain HTTP errors. */
+export interface PreparedChat {
+  input: ChatInput;
+  conversationId: string;
+  messageId: string;
+  tier: CascadeTier;
+  hits: PassageHit[];
+  sources: Source[];
+  history: TurnRecord[];
+  startedAt: number;
+}
+
+/** The chat pipeline of SPEC §1: conversation, cascade retrieval, answer, stored turn. */
+export class ChatService {
+  private readonly now: () => number;
+  constructor(private readonly deps: ChatServiceDeps) {
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  findCreator(slug: string): Promise<CreatorDetail | null> {
+    return this.deps.kb.getCreator(slug);
+  }
+
+  async prepare(input: ChatInput): Promise<PreparedChat> {
+    const startedAt = this.now();
+    const { conversations, search, topK, historyTurns } = this.deps;
+    const conversationId = input.conversationId ?? randomUUID();
+    const title = input.query.replace(/\s+/g, ' ').slice(0, 120);
+    if (!(await conversations.open(conversationId, input.userId, input.creator?.slug ?? null, title))) {
+      throw new AppError('conversation_not_found', 'Conversation not found');
+    }
+    const history = await conversations.recentTurns(conversationId, Math.max(historyTurns, 1));
+    const previous = history[history.length - 1];
+    const searchQuery = standaloneQuery(input.query, previous ? previous.search_query : null);
+    const creator = input.creator ? { slug: input.creator.slug, genres: input.creator.genres } : null;
+    const { tier, hits } = await runCascade(search, searchQuery, creator, topK);
+    const sources = toSources(hits, input.query);
+    const messageId = randomUUID();
+    await conversations.startTurn({
+      id: messageId,
+      conversationId,
+      query: input.query,
+      searchQuery,
+      creatorSlug: input.creator?.slug ?? null,
+      personalityWeight: input.personalityWeight,
+      cascadeTier: tier,
+      sources,
+    });
+    return { input, conversationId, messageId, tier, hits, sources, history: history.slice(-historyTurns), startedAt };
+  }
+
+  /**
+   * The events of one answer. The turn is completed in storage before `done` (or `error`) is
+   * yielded, and also when the client goes away (signal aborted: finish_reason client_closed).
+   */
+  async *stream(prepared: PreparedChat, signal: AbortSignal): AsyncGenerator<ChatEvent, void, void> {
+    const { input, sources } = prepared;
+    yield { event: 'sources', data: sources };
+    const messages = buildPrompt({
+      question: input.query,
+      sources: toAnswerSources(prepared.hits),
+      history: prepared.history.map((t) => ({ query: t.query, answer: t.answer })),
+      creator: input.creator ? { name: input.creator.name, personality: input.creator.personality } : null,
+      personalityWeight: input.personalityWeight,
+    });
+    let answer = '';
+    let firstToken: number | null = null;
+    let outcome: AnswerOutcome | null = null;
+    let failure: { code: StreamErrorCode; message: string } | null = null;
+    try {
+      const gen = this.deps.answerer.answer({ question: input.query, sources: toAnswerSources(prepared.hits), messages, signal });
+      for (;;) {
+        const step = await gen.next();
+        if (step.done) {
+          outcome = step.value;
+          break;
+        }
+        if (signal.aborted) break;
+        if (step.value.length === 0) continue;
+        firstToken ??= this.now() - prepared.startedAt;
+        answer += step.value;
+        yield { event: 'token', data: { text: step.value } };
+      }
+    } catch (err) {
+      if (err instanceof LlmError) {
+        failure = { code: err.code, message: err.message };
+        this.deps.log.warn({ err: err.cause ?? err, code: err.code, message_id: prepared.messageId }, 'llm failed');
+      } else if (!signal.aborted) {
+        failure = { code: 'internal', message: 'Internal error' };
+        this.deps.log.error({ err, message_id: prepared.messageId }, 'answer stream failed');
+      }
+    }
+    const total = Math.round(this.now() - prepared.startedAt);
+    const { citations, invalid } = extractCitations(answer, sources.length);
+    const finishReason = signal.aborted ? 'client_closed' : failure ? 'error' : (outcome?.finishReason ?? 'stop');
+    const usage = outcome?.usage ?? { prompt_tokens: 0, completion_tokens: 0 };
+    const latency = { first_token: firstToken === null ? null : Math.round(firstToken), total };
+    try {
+      await this.deps.conversations.finishTurn(prepared.messageId, {
+        answer,
+        model: outcome?.model ?? null,
+        fallbackUsed: outcome?.fallbackUsed ?? false,
+        finishReason,
+        usage,
+        latencyMs: latency,
+        citations,
+        invalidCitations: invalid,
+      });
+    } catch (err) {
+      this.deps.log.error({ err, message_id: prepared.messageId }, 'could not store the finished turn');
+      if (!failure && !signal.aborted) failure = { code: 'internal', message: 'Internal error' };
+    }
+    if (signal.aborted) return;
+    if (failure || !outcome) {
+      const f = failure ?? { code: 'internal' as const, message: 'Internal error' };
+      yield { event: 'error', data: { error: f.message, code: f.code } };
+      return;
+    }
+    yield {
+      event: 'done',
+      data: {
+        conversation_id: prepared.conversationId,
+        message_id: prepared.messageId,
+        cascade_tier: prepared.tier,
+        model: outcome.model,
+        fallback_used: outcome.fallbackUsed,
+        finish_reason: outcome.finishReason,
+        usage,
+        latency_ms: latency,
+        citations,
+        invalid_citations: invalid,
+      },
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { ChatEvent } from './chat-events.js';
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+  connection: 'keep-alive',
+} as const;
+
+export interface SseOptions {
+  /** Prefix of every event id: ids are `<idPrefix>:<seq>`, seq from 1. */
+  idPrefix: string;
+  /** A `: ping` comment goes out after this long without anything else sent. */
+  pingMs: number;
+}
+
+/** Formats one event; JSON.stringify never emits a raw newline, so data is one line. */
+export function sseFrame(id: string, event: string, data: unknown): string {
+  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * The one place that writes event frames. Writes each event as it comes (waiting on the socket
+ * when it is full), pings when idle, and keeps draining the events after the client has gone so
+ * that the producer can finish its bookkeeping.
+ */
+export async function writeSse(res: ServerResponse, events: AsyncIterable<ChatEvent>, options: SseOptions): Promise<void> {
+  let seq = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const open = () => !res.destroyed && !res.writableEnded;
+  const armPing = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (open()) {
+        res.write(': ping\n\n');
+        armPing();
+      }
+    }, options.pingMs);
+    timer.unref?.();
+  };
+  armPing();
+  try {
+    for await (const e of events) {
+      seq += 1;
+      if (!open()) continue;
+      const ok = res.write(sseFrame(`${options.idPrefix}:${seq}`, e.event, e.data));
+      armPing();
+      if (!ok && open()) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+  } finally {
+    clearTimeout(timer);
+    if (open()) res.end();
+  }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(def);
+
+const optionalUrl = z.url().optional();
+const optionalText = z.string().min(1).optional();
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .default(def);
+
+/** TRUST_PROXY: a hop count, "true", or a comma-separated list of addresses/CIDRs (Fastify's trustProxy). */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v): boolean | number | string[] => {
+    if (v === undefined || v === '' || v === 'false') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v.split(',').map((s) => s.trim()).filter(Boolean);
+  });
+
+export const envSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(8000, 0, 65535),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL').optional(),
+  LLM_BASE_URL: optionalUrl,
+  LLM_API_KEY: optionalText,
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_FALLBACK_MODEL: optionalText,
+  LLM_FALLBACK_BASE_URL: optionalUrl,
+  LLM_FALLBACK_API_KEY: optionalText,
+  LLM_FIRST_TOKEN_TIMEOUT_MS: int(15000, 1),
+  LLM_IDLE_TIMEOUT_MS: int(30000, 1),
+  CHAT_TOP_K: int(6, 1, 50),
+  CHAT_HISTORY_TURNS: int(6, 0, 100),
+  RATE_LIMIT_USER_PER_HOUR: int(60, 1),
+  RATE_LIMIT_IP_PER_HOUR: int(20, 1),
+  RATE_LIMIT_CREATOR_PER_HOUR: int(300, 1),
+  RATE_LIMIT_FAIL: z.enum(['open', 'closed']).default('open'),
+  TRUST_PROXY: trustProxy,
+  JWT_SECRET: optionalText,
+  JWT_JWKS_URL: optionalUrl,
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_MS: int(10000, 0),
+  SSE_PING_MS: int(15000, 10),
+  EXTRACTIVE_CHUNK_DELAY_MS: int(15, 0, 5000),
+  LOAD_DEMO_KB: bool(true),
+});
+
+export type Config = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`invalid configuration: ${variable}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; the first bad variable is reported by name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
+  }
+  return parsed.data;
+}
+
+/** Test helper and CLI default: a config from explicit overrides over the built-in defaults. */
+export function configFrom(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig(overrides);
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { type Authenticator, NoCredentialsAuthenticator } from './auth/authenticator.js';
+import { ChatService } from './chat/chat-service.js';
+import type { Config } from './config.js';
+import { loadDemoIfEmpty } from './kb/demo-kb.js';
+import type { Answerer } from './llm/answerer.js';
+import { ExtractiveAnswerer } from './llm/extractive-answerer.js';
+import { FullTextSearch } from './retrieval/full-text-search.js';
+import type { PassageSearch } from './retrieval/passage-search.js';
+import type { ConversationStore } from './store/conversation-store.js';
+import type { Db } from './store/db.js';
+import type { KbStore } from './store/kb-store.js';
+import { migrate } from './store/migrate.js';
+import { PgConversationStore } from './store/pg/pg-conversation-store.js';
+import { PgKbStore } from './store/pg/pg-kb-store.js';
+import { PgliteDb } from './store/pg/pglite-db.js';
+import { PostgresDb } from './store/pg/postgres-db.js';
+
+/** Everything the app needs, built once at start and passed down. */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  kb: KbStore;
+  conversations: ConversationStore;
+  search: PassageSearch;
+  answerer: Answerer;
+  auth: Authenticator;
+  chat: ChatService;
+  close(): Promise<void>;
+}
+
+export interface DepsOverrides {
+  db?: Db;
+  answerer?: Answerer;
+  /** Skip loading the demo knowledge base even when the database is empty. */
+  skipDemo?: boolean;
+}
+
+/** Opens the database of the configured mode: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR. */
+export async function openDb(config: Config): Promise<Db> {
+  if (config.DATABASE_URL) return new PostgresDb({ connectionString: config.DATABASE_URL });
+  return PgliteDb.open(path.resolve(config.DATA_DIR, 'pglite'));
+}
+
+export async function buildDeps(config: Config, log: Logger, overrides: DepsOverrides = {}): Promise<Deps> {
+  const db = overrides.db ?? (await openDb(config));
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ applied }, 'database migrated');
+  const kb = new PgKbStore(db);
+  if (config.LOAD_DEMO_KB && !overrides.skipDemo) {
+    const loaded = await loadDemoIfEmpty(kb);
+    if (loaded) log.info({ passages: loaded.passages.inserted }, 'demo knowledge base loaded');
+  }
+  const conversations = new PgConversationStore(db);
+  const search = new FullTextSearch(db);
+  const answerer = overrides.answerer ?? new ExtractiveAnswerer(config.EXTRACTIVE_CHUNK_DELAY_MS);
+  const chat = new ChatService({
+    kb,
+    conversations,
+    search,
+    answerer,
+    log,
+    topK: config.CHAT_TOP_K,
+    historyTurns: config.CHAT_HISTORY_TURNS,
+  });
+  return {
+    config,
+    log,
+    db,
+    kb,
+    conversations,
+    search,
+    answerer,
+    auth: new NoCredentialsAuthenticator(),
+    chat,
+    close: () => db.close(),
+  };
+}

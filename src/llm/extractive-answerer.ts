@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AnswerOutcome, AnswerRequest, AnswerSource, Answerer } from './answerer.js';
+
+export const NOTHING_FOUND =
+  "The knowledge base has nothing on this yet, so I can't give you a sourced answer. " +
+  'Try naming the technique (for example "sidechain compression" or "reverb pre-delay"), or ask without picking a creator.';
+
+const STOP = new Set(
+  'a an and are as at be but by can do does for from get got have how i if in into is it its me my of on or so that the their them then there these this to too up use was we what when where which why will with you your'.split(
+    ' ',
+  ),
+);
+
+/** A crude stem, good enough to match "compressing" with "compression" in a sentence. */
+const stem = (word: string) => word.replace(/(ing|ion|ions|ed|es|er|ers|s|ly)$/, '').slice(0, 7);
+
+export function keyTerms(text: string): Set<string> {
+  const words = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  return new Set(words.filter((w) => w.length > 1 && !STOP.has(w)).map(stem));
+}
+
+function sentences(text: string): string[] {
+  return text.match(/[^.!?]+[.!?]+["')\]]*|[^.!?]+$/g)?.map((s) => s.trim()).filter(Boolean) ?? [text];
+}
+
+/** The sentences of a passage that speak most to the question, kept in their order. */
+export function bestSentences(source: AnswerSource, question: Set<string>, max: number): string {
+  const all = sentences(source.text);
+  const scored = all.map((s, i) => {
+    const terms = keyTerms(s);
+    let hits = 0;
+    for (const t of question) if (terms.has(t)) hits += 1;
+    return { i, s, hits };
+  });
+  const chosen = [...scored].sort((a, b) => b.hits - a.hits || a.i - b.i).slice(0, max);
+  return chosen
+    .sort((a, b) => a.i - b.i)
+    .map((c) => c.s)
+    .join(' ');
+}
+
+const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+
+/** Composes the whole answer: a few of the top passages, each with its citation. */
+export function composeExtractiveAnswer(question: string, sources: AnswerSource[], maxSources = 3): string {
+  if (sources.length === 0) return NOTHING_FOUND;
+  const terms = keyTerms(question);
+  const parts = sources.slice(0, maxSources).map((s) => {
+    const title = s.technique ?? s.videoTitle;
+    return `**${title}** (${s.creatorName}, "${s.videoTitle}" at ${mmss(s.startSeconds)}): ${bestSentences(s, terms, 2)} [${s.number}]`;
+  });
+  return `Here is what the knowledge base says:\n\n${parts.join('\n\n')}`;
+}
+
+/** Splits text into small chunks of a few words, keeping every character. */
+export function chunk(text: string, wordsPerChunk = 3): string[] {
+  const pieces = text.match(/\S+\s*|\s+/g) ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < pieces.length; i += wordsPerChunk) out.push(pieces.slice(i, i + wordsPerChunk).join(''));
+  return out;
+}
+
+/** The built-in answerer used when no LLM is configured: quotes the sources, never invents. */
+export class ExtractiveAnswerer implements Answerer {
+  readonly kind = 'extractive' as const;
+  constructor(private readonly chunkDelayMs = 0) {}
+
+  async *answer(request: AnswerRequest): AsyncGenerator<string, AnswerOutcome, void> {
+    const text = composeExtractiveAnswer(request.question, request.sources);
+    let first = true;
+    for (const piece of chunk(text)) {
+      if (request.signal.aborted) break;
+      if (!first && this.chunkDelayMs > 0) await sleep(this.chunkDelayMs, undefined, { signal: request.signal }).catch(() => undefined);
+      if (request.signal.aborted) break;
+      first = false;
+      yield piece;
+    }
+    return { model: 'extractive', fallbackUsed: false, finishReason: 'stop', usage: { prompt_tokens: 0, completion_tokens: 0 } };
+  }
+}

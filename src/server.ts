@@ -1,0 +1,50 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { buildDeps } from './deps.js';
+import { createLogger } from './logger.js';
+
+/** Starts the service; resolves with a function that shuts it down gracefully. */
+export async function startServer(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
+  const log = createLogger(config.LOG_LEVEL);
+  const deps = await buildDeps(config, log);
+  const app = await buildApp(deps);
+  const url = await app.listen({ host: config.HOST, port: config.PORT });
+  log.info({ url, database: deps.db.kind, answerer: deps.answerer.kind }, 'chrysopedia chat listening');
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down');
+      await app.close();
+      await deps.close();
+    })());
+  return { url, stop };
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { stop } = await startServer(config);
+  const onSignal = () => {
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`chrysopedia: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,75 @@
+export interface NewTurn {
+  id: string;
+  conversationId: string;
+  query: string;
+  searchQuery: string;
+  creatorSlug: string | null;
+  personalityWeight: number;
+  cascadeTier: string;
+  sources: unknown[];
+}
+
+export interface TurnResult {
+  answer: string;
+  model: string | null;
+  fallbackUsed: boolean;
+  finishReason: string;
+  usage: { prompt_tokens: number; completion_tokens: number } | null;
+  latencyMs: { first_token: number | null; total: number };
+  citations: number[];
+  invalidCitations: number[];
+}
+
+export interface TurnRecord {
+  id: string;
+  conversation_id: string;
+  query: string;
+  search_query: string;
+  creator_slug: string | null;
+  personality_weight: number;
+  answer: string;
+  sources: unknown[];
+  cascade_tier: string;
+  model: string | null;
+  fallback_used: boolean;
+  finish_reason: string;
+  usage: TurnResult['usage'];
+  latency_ms: TurnResult['latencyMs'] | null;
+  citations: number[];
+  invalid_citations: number[];
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface ConversationSummary {
+  id: string;
+  user_id: string | null;
+  creator_slug: string | null;
+  title: string;
+  turn_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationPage {
+  items: ConversationSummary[];
+  next_cursor: string | null;
+}
+
+/** Conversations and their turns. Ownership: a user's conversation is only ever that user's. */
+export interface ConversationStore {
+  /**
+   * Creates the conversation when it does not exist; returns false when it exists and the caller
+   * may not use it (someone else's).
+   */
+  open(id: string, userId: string | null, creatorSlug: string | null, title: string): Promise<boolean>;
+  /** The last n completed turns, oldest first. */
+  recentTurns(conversationId: string, n: number): Promise<TurnRecord[]>;
+  startTurn(turn: NewTurn): Promise<void>;
+  finishTurn(id: string, result: TurnResult): Promise<void>;
+  getTurn(id: string): Promise<TurnRecord | null>;
+  list(userId: string, limit: number, cursor: string | null): Promise<ConversationPage>;
+  /** The conversation and all its turns, or null when absent or not the caller's. */
+  get(id: string, userId: string | null): Promise<(ConversationSummary & { turns: TurnRecord[] }) | null>;
+  delete(id: string, userId: string | null): Promise<boolean>;
+}

@@ -1,0 +1,10 @@
+import * as m0001 from './0001-knowledge-base.js';
+import * as m0002 from './0002-conversations.js';
+
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+/** In order; a migration, once released, is never edited: add the next one instead. */
+export const migrations: readonly Migration[] = [m0001, m0002];

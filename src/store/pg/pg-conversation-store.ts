@@ -1,0 +1,112 @@
+import type { Db } from '../db.js';
+import type { ConversationPage, ConversationStore, ConversationSummary, NewTurn, TurnRecord, TurnResult } from '../conversation-store.js';
+
+const TURN_COLUMNS = `t.id, t.conversation_id, t.query, t.search_query, t.creator_slug, t.personality_weight, t.answer,
+  t.sources, t.cascade_tier, t.model, t.fallback_used, t.finish_reason, t.usage, t.latency_ms, t.citations,
+  t.invalid_citations, to_json(t.created_at) #>> '{}' AS created_at, to_json(t.completed_at) #>> '{}' AS completed_at`;
+
+const SUMMARY_COLUMNS = `c.id, c.user_id, c.creator_slug, c.title,
+  (SELECT count(*)::int FROM turns t WHERE t.conversation_id = c.id) AS turn_count,
+  to_json(c.created_at) #>> '{}' AS created_at, to_json(c.updated_at) #>> '{}' AS updated_at`;
+
+// Who may use a conversation: its owner, or anyone when it is anonymous (an unguessable id).
+const MAY_USE = '(c.user_id IS NULL OR c.user_id = $2)';
+
+const encodeCursor = (updatedAt: string, id: string) => Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+function decodeCursor(cursor: string): [string, string] | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' ? [v[0], v[1]] : null;
+  } catch {
+    return null;
+  }
+}
+
+export class PgConversationStore implements ConversationStore {
+  constructor(private readonly db: Db) {}
+
+  async open(id: string, userId: string | null, creatorSlug: string | null, title: string): Promise<boolean> {
+    const created = await this.db.query(
+      `INSERT INTO conversations (id, user_id, creator_slug, title) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [id, userId, creatorSlug, title.slice(0, 200)],
+    );
+    if (created.length > 0) return true;
+    const rows = await this.db.query(`SELECT 1 FROM conversations c WHERE c.id = $1 AND ${MAY_USE}`, [id, userId]);
+    return rows.length > 0;
+  }
+
+  async recentTurns(conversationId: string, n: number): Promise<TurnRecord[]> {
+    if (n <= 0) return [];
+    const rows = await this.db.query<TurnRecord>(
+      `SELECT * FROM (SELECT ${TURN_COLUMNS}, t.seq FROM turns t
+         WHERE t.conversation_id = $1 AND t.finish_reason <> 'streaming' ORDER BY t.seq DESC LIMIT $2) r
+       ORDER BY r.seq`,
+      [conversationId, n],
+    );
+    return rows.map(({ seq: _seq, ...t }: TurnRecord & { seq?: unknown }) => t);
+  }
+
+  async startTurn(t: NewTurn): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO turns (id, conversation_id, query, search_query, creator_slug, personality_weight, cascade_tier, sources)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
+        [t.id, t.conversationId, t.query, t.searchQuery, t.creatorSlug, t.personalityWeight, t.cascadeTier, JSON.stringify(t.sources)],
+      );
+      await tx.query('UPDATE conversations SET updated_at = now() WHERE id = $1', [t.conversationId]);
+    });
+  }
+
+  async finishTurn(id: string, r: TurnResult): Promise<void> {
+    await this.db.query(
+      `UPDATE turns SET answer = $2, model = $3, fallback_used = $4, finish_reason = $5, usage = $6::jsonb,
+         latency_ms = $7::jsonb, citations = $8::jsonb, invalid_citations = $9::jsonb, completed_at = now()
+       WHERE id = $1`,
+      [
+        id,
+        r.answer,
+        r.model,
+        r.fallbackUsed,
+        r.finishReason,
+        r.usage ? JSON.stringify(r.usage) : null,
+        JSON.stringify(r.latencyMs),
+        JSON.stringify(r.citations),
+        JSON.stringify(r.invalidCitations),
+      ],
+    );
+  }
+
+  async getTurn(id: string): Promise<TurnRecord | null> {
+    const [row] = await this.db.query<TurnRecord>(`SELECT ${TURN_COLUMNS} FROM turns t WHERE t.id = $1`, [id]);
+    return row ?? null;
+  }
+
+  async list(userId: string, limit: number, cursor: string | null): Promise<ConversationPage> {
+    const after = cursor ? decodeCursor(cursor) : null;
+    const rows = await this.db.query<ConversationSummary>(
+      `SELECT ${SUMMARY_COLUMNS} FROM conversations c
+       WHERE c.user_id = $1 AND ($3::timestamptz IS NULL OR (c.updated_at, c.id) < ($3::timestamptz, $4::uuid))
+       ORDER BY c.updated_at DESC, c.id DESC LIMIT $2`,
+      [userId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+    );
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, next_cursor: rows.length > limit && last ? encodeCursor(last.updated_at, last.id) : null };
+  }
+
+  async get(id: string, userId: string | null): Promise<(ConversationSummary & { turns: TurnRecord[] }) | null> {
+    const [conv] = await this.db.query<ConversationSummary>(
+      `SELECT ${SUMMARY_COLUMNS} FROM conversations c WHERE c.id = $1 AND ${MAY_USE}`,
+      [id, userId],
+    );
+    if (!conv) return null;
+    const turns = await this.db.query<TurnRecord>(`SELECT ${TURN_COLUMNS} FROM turns t WHERE t.conversation_id = $1 ORDER BY t.seq`, [id]);
+    return { ...conv, turns };
+  }
+
+  async delete(id: string, userId: string | null): Promise<boolean> {
+    const rows = await this.db.query(`DELETE FROM conversations c WHERE c.id = $1 AND ${MAY_USE} RETURNING c.id`, [id, userId]);
+    return rows.length > 0;
+  }
+}

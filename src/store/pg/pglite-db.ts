@@ -1,0 +1,46 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { Db, Queryable } from '../db.js';
+
+/** Embedded Postgres (WASM). One connection: PGlite queues concurrent queries itself. */
+export class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  private constructor(private readonly pg: PGlite) {}
+
+  /** dataDir undefined → in memory (tests). */
+  static async open(dataDir?: string): Promise<PgliteDb> {
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    const pg = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    return new PgliteDb(pg);
+  }
+
+  async query<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const res = await this.pg.query<T>(sql, params as unknown[]);
+    return res.rows;
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction(async (tx) =>
+      fn({
+        query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
+          (await tx.query<R>(sql, params as unknown[])).rows,
+        exec: async (sql: string) => {
+          await tx.exec(sql);
+        },
+      }),
+    );
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql);
+  }
+
+  async ping(): Promise<void> {
+    await this.pg.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (!this.pg.closed) await this.pg.close();
+  }
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/store/db.js';
+import { PgConversationStore } from '../../src/store/pg/pg-conversation-store.js';
+import { dbFactories } from '../helpers/databases.js';
+
+const result = (answer: string) => ({
+  answer,
+  model: 'extractive',
+  fallbackUsed: false,
+  finishReason: 'stop',
+  usage: { prompt_tokens: 0, completion_tokens: 0 },
+  latencyMs: { first_token: 1, total: 2 },
+  citations: [1],
+  invalidCitations: [],
+});
+
+describe.each(dbFactories)('ConversationStore contract on $name', (factory) => {
+  let db: Db;
+  let store: PgConversationStore;
+  beforeAll(async () => {
+    db = await factory.open();
+    store = new PgConversationStore(db);
+    await db.query(`INSERT INTO users (id, name) VALUES ('alice', 'Alice'), ('bob', 'Bob')`);
+  });
+  afterAll(async () => db.close());
+
+  const turn = (conversationId: string, query: string) => ({
+    id: randomUUID(),
+    conversationId,
+    query,
+    searchQuery: query,
+    creatorSlug: null,
+    personalityWeight: 0,
+    cascadeTier: 'global',
+    sources: [{ number: 1 }],
+  });
+
+  it('creates a conversation with the given id and lets its owner continue it', async () => {
+    const id = randomUUID();
+    expect(await store.open(id, 'alice', null, 'first')).toBe(true);
+    expect(await store.open(id, 'alice', null, 'again')).toBe(true);
+  });
+
+  it("refuses a user's conversation to anyone else, anonymous callers included", async () => {
+    const id = randomUUID();
+    await store.open(id, 'alice', null, 'mine');
+    expect(await store.open(id, 'bob', null, 'x')).toBe(false);
+    expect(await store.open(id, null, null, 'x')).toBe(false);
+    expect(await store.get(id, 'bob')).toBeNull();
+    expect(await store.delete(id, 'bob')).toBe(false);
+    expect(await store.get(id, 'alice')).not.toBeNull();
+  });
+
+  it('lets anyone holding its id use an anonymous conversation', async () => {
+    const id = randomUUID();
+    await store.open(id, null, null, 'anon');
+    expect(await store.open(id, 'bob', null, 'x')).toBe(true);
+  });
+
+  it('stores a turn before its answer and completes it after; history holds completed turns only', async () => {
+    const id = randomUUID();
+    await store.open(id, null, null, 't');
+    const first = turn(id, 'what is sidechain?');
+    await store.startTurn(first);
+    expect((await store.getTurn(first.id))?.finish_reason).toBe('streaming');
+    expect(await store.recentTurns(id, 6)).toEqual([]);
+    await store.finishTurn(first.id, result('Ducking. [1]'));
+    const second = turn(id, 'and with reverb?');
+    await store.startTurn(second);
+    await store.finishTurn(second.id, { ...result('Partial'), finishReason: 'client_closed' });
+    const history = await store.recentTurns(id, 6);
+    expect(history.map((t) => [t.query, t.answer, t.finish_reason])).toEqual([
+      ['what is sidechain?', 'Ducking. [1]', 'stop'],
+      ['and with reverb?', 'Partial', 'client_closed'],
+    ]);
+    expect(history[0]).toMatchObject({ sources: [{ number: 1 }], citations: [1], cascade_tier: 'global', model: 'extractive' });
+    expect((await store.recentTurns(id, 1)).map((t) => t.query)).toEqual(['and with reverb?']);
+  });
+
+  it("lists a user's conversations newest first, page by page", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const id = randomUUID();
+      ids.push(id);
+      await store.open(id, 'bob', null, `c${i}`);
+      await store.startTurn(turn(id, `q${i}`));
+    }
+    const page1 = await store.list('bob', 2, null);
+    expect(page1.items.map((c) => c.title)).toEqual(['c4', 'c3']);
+    const page2 = await store.list('bob', 2, page1.next_cursor);
+    expect(page2.items.map((c) => c.title)).toEqual(['c2', 'c1']);
+    const page3 = await store.list('bob', 2, page2.next_cursor);
+    expect(page3.items.map((c) => c.title)).toEqual(['c0']);
+    expect(page3.next_cursor).toBeNull();
+    expect(page1.items[0]?.turn_count).toBe(1);
+  });
+
+  it('deletes a conversation with its turns', async () => {
+    const id = randomUUID();
+    await store.open(id, 'alice', null, 'gone');
+    const t = turn(id, 'q');
+    await store.startTurn(t);
+    expect(await store.delete(id, 'alice')).toBe(true);
+    expect(await store.get(id, 'alice')).toBeNull();
+    expect(await store.getTurn(t.id)).toBeNull();
+  });
+});
