@@ -32,6 +32,7 @@ export async function main(): Promise<void> {
     throw err;
   }
   const { stop } = await startServer(config);
+  // Keep the process alive until a signal: commander's action resolves once listening.
   const onSignal = () => {
     stop().then(
       () => process.exit(0),

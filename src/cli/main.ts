@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
+import { registerImport } from './import.js';
+import { registerMigrate } from './migrate.js';
+import { registerServe } from './serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command('chrysopedia')
+    .description('Chrysopedia Chat: cited answers from creators\' music-production teaching')
+    .showHelpAfterError();
+  registerImport(program);
+  registerServe(program);
+  registerMigrate(program);
+  return program;
+}
+
+/** Entry point of bin/chrysopedia.js: one line on error, never a stack. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
+    process.stderr.write(`chrysopedia: ${message}\n`);
+    process.exitCode = 1;
+  }
+}
