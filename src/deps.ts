@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Authenticator, NoCredentialsAuthenticator } from './auth/authenticator.js';
 import { ChatService } from './chat/chat-service.js';
+import { OpenStreams } from './chat/open-streams.js';
 import type { Config } from './config.js';
 import { loadDemoIfEmpty } from './kb/demo-kb.js';
 import type { Answerer } from './llm/answerer.js';
@@ -28,6 +29,7 @@ export interface Deps {
   answerer: Answerer;
   auth: Authenticator;
   chat: ChatService;
+  streams: OpenStreams;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     answerer,
     auth: new NoCredentialsAuthenticator(),
     chat,
+    streams: new OpenStreams(),
     close: () => db.close(),
   };
 }

@@ -11,10 +11,19 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   log.info({ url, database: deps.db.kind, answerer: deps.answerer.kind }, 'chrysopedia chat listening');
   let stopping: Promise<void> | null = null;
+  // SIGTERM: stop listening at once, let open streams finish for up to SHUTDOWN_GRACE_MS, then cut
+  // what is left (its turns are stored as client_closed) and close the stores.
   const stop = () =>
     (stopping ??= (async () => {
-      log.info('shutting down');
-      await app.close();
+      log.info({ open_streams: deps.streams.size }, 'shutting down');
+      const closing = app.close();
+      const finished = await deps.streams.drain(config.SHUTDOWN_GRACE_MS);
+      if (!finished) {
+        log.warn({ open_streams: deps.streams.size }, 'grace period over, closing open streams');
+        app.server.closeAllConnections();
+        await deps.streams.drain(2000);
+      }
+      await closing;
       await deps.close();
     })());
   return { url, stop };

@@ -32,9 +32,11 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
     const headers = { ...reply.getHeaders(), ...SSE_HEADERS, 'x-request-id': request.id };
     reply.raw.writeHead(200, headers as Record<string, string>);
     reply.raw.flushHeaders();
-    await writeSse(reply.raw, deps.chat.stream(prepared, abort.signal), {
-      idPrefix: prepared.messageId,
-      pingMs: deps.config.SSE_PING_MS,
-    });
+    await deps.streams.track(
+      writeSse(reply.raw, deps.chat.stream(prepared, abort.signal), {
+        idPrefix: prepared.messageId,
+        pingMs: deps.config.SSE_PING_MS,
+      }),
+    );
   });
 }
