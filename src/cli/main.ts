@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
+import { registerChat } from './chat.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
   const program = new Command('chrysopedia')
     .description('Chrysopedia Chat: cited answers from creators\' music-production teaching')
     .showHelpAfterError();
+  registerChat(program);
   registerImport(program);
   registerServe(program);
   registerMigrate(program);

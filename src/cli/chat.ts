@@ -1,0 +1,126 @@
+import { createInterface } from 'node:readline/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Source } from '../chat/sources.js';
+import { ChatClientError, EmbeddedChatClient, RemoteChatClient, type ChatClient } from './chat-client.js';
+import { painter, renderSources } from './chat-render.js';
+
+interface ChatOptions {
+  creator?: string;
+  weight: number;
+  server?: string;
+  token?: string;
+  json?: boolean;
+}
+
+const weight = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+};
+
+/** Asks one question and prints the answer as it streams; returns the conversation id. */
+async function askOnce(
+  client: ChatClient,
+  query: string,
+  conversationId: string | null,
+  opts: ChatOptions,
+  signal: AbortSignal,
+): Promise<{ conversationId: string | null; ok: boolean }> {
+  const out = process.stdout;
+  const paint = painter(out);
+  let sources: Source[] = [];
+  let next = conversationId;
+  let ok = false;
+  for await (const e of client.ask({ query, creator: opts.creator ?? null, conversationId, personalityWeight: opts.weight, signal })) {
+    if (opts.json) {
+      out.write(`${JSON.stringify(e)}\n`);
+    } else if (e.event === 'sources') {
+      sources = e.data;
+    } else if (e.event === 'token') {
+      out.write(e.data.text);
+    } else if (e.event === 'done') {
+      out.write(`\n${renderSources(sources, paint)}`);
+      out.write(paint('dim', `(${e.data.cascade_tier} · ${e.data.model} · ${e.data.latency_ms.total} ms)`) + '\n');
+    } else {
+      out.write('\n');
+      process.stderr.write(`error: ${e.data.error}\n`);
+    }
+    if (e.event === 'done') {
+      next = e.data.conversation_id;
+      ok = true;
+    }
+  }
+  return { conversationId: next, ok };
+}
+
+async function interactive(client: ChatClient, opts: ChatOptions): Promise<void> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  let conversationId: string | null = null;
+  let current: AbortController | null = null;
+  // Ctrl-C stops the answer being streamed; at the prompt it leaves.
+  rl.on('SIGINT', () => {
+    if (current) current.abort();
+    else {
+      rl.close();
+      process.exitCode = 130;
+    }
+  });
+  process.stdout.write('Ask about music production. Ctrl-C stops an answer; Ctrl-D or Ctrl-C at the prompt quits.\n');
+  for (;;) {
+    let line: string;
+    try {
+      line = (await rl.question('> ')).trim();
+    } catch {
+      break;
+    }
+    if (!line) continue;
+    current = new AbortController();
+    try {
+      ({ conversationId } = await askOnce(client, line, conversationId, opts, current.signal));
+    } catch (err) {
+      if (!(err instanceof ChatClientError)) throw err;
+      process.stderr.write(`error: ${err.message}\n`);
+    } finally {
+      current = null;
+    }
+  }
+}
+
+export function registerChat(program: Command): void {
+  program
+    .command('chat')
+    .description('ask a question and stream the cited answer (interactive without a question)')
+    .argument('[question...]', 'the question; omit it for an interactive prompt that keeps the conversation')
+    .option('-c, --creator <slug>', 'ask a creator first (the cascade widens when they have nothing)')
+    .option('-w, --weight <x>', "personality weight, 0 (neutral) to 1 (the creator's voice)", weight, 0)
+    .option('-s, --server <url>', 'a running Chrysopedia server (default: embedded, in this process)')
+    .option('-t, --token <token>', 'API token for --server (default: $CHRYSOPEDIA_TOKEN)')
+    .option('--json', 'print each event as one JSON line')
+    .action(async (words: string[], opts: ChatOptions) => {
+      const token = opts.token ?? process.env.CHRYSOPEDIA_TOKEN;
+      const client: ChatClient = opts.server ? new RemoteChatClient(opts.server, token) : await EmbeddedChatClient.open();
+      try {
+        if (words.length === 0) return await interactive(client, opts);
+        const abort = new AbortController();
+        const onSigint = () => abort.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          const { ok } = await askOnce(client, words.join(' '), null, opts, abort.signal);
+          if (abort.signal.aborted) {
+            process.stdout.write('\n');
+            process.stderr.write('stopped\n');
+            process.exitCode = 130;
+          } else if (!ok) process.exitCode = 1;
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+      } catch (err) {
+        if (!(err instanceof ChatClientError)) throw err;
+        const retry = err.retryAfter ? ` (retry in ${err.retryAfter} s)` : '';
+        process.stderr.write(`error: ${err.message}${retry}\n`);
+        process.exitCode = 1;
+      } finally {
+        await client.close();
+      }
+    });
+}

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { pgliteFactory } from '../helpers/databases.js';
+import { ROOT } from '../helpers/spawn-server.js';
+
+let t: TestApp;
+let server: string;
+beforeAll(async () => {
+  t = await makeTestApp(await pgliteFactory.open(), { EXTRACTIVE_CHUNK_DELAY_MS: '25' });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  server = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+});
+afterAll(async () => t.close());
+
+function cli(args: string[]) {
+  const child = spawn(process.execPath, ['bin/chrysopedia.js', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, exit, out: () => stdout, err: () => stderr };
+}
+
+describe('chrysopedia chat against a server', () => {
+  it('streams the answer, then prints the numbered sources with links', async () => {
+    const run = cli(['chat', 'ghost kick for sidechain', '--creator', 'mira-vox', '--server', server]);
+    expect(await run.exit).toBe(0);
+    const out = run.out();
+    const answerAt = out.indexOf('Here is what the knowledge base says');
+    const sourcesAt = out.indexOf('\nSources\n');
+    expect(answerAt).toBeGreaterThanOrEqual(0);
+    expect(sourcesAt).toBeGreaterThan(answerAt);
+    expect(out.slice(sourcesAt)).toMatch(/\[1\] Mira Vox, ".+" \d+:\d\d–\d+:\d\d/);
+    expect(out.slice(sourcesAt)).toMatch(/https:\/\/\S+#t=\d+/);
+    expect(out).not.toMatch(/\x1b\[/);
+  });
+
+  it('--json prints every event as one JSON line, in stream order', async () => {
+    const run = cli(['chat', 'reese bass detune', '--server', server, '--json']);
+    expect(await run.exit).toBe(0);
+    const events = run
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string });
+    expect(events[0]?.event).toBe('sources');
+    expect(events.at(-1)?.event).toBe('done');
+    expect(events.slice(1, -1).every((e) => e.event === 'token')).toBe(true);
+  });
+
+  it('SIGINT mid-answer exits 130 without a stack trace, and the server stores client_closed', async () => {
+    const run = cli(['chat', 'how do I make my kick cut through the mix?', '--server', server]);
+    while (!run.out().includes('knowledge base')) await new Promise((r) => setTimeout(r, 20));
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(run.err()).not.toMatch(/\n\s+at /);
+    let reason = 'streaming';
+    for (let i = 0; i < 50 && reason === 'streaming'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const [row] = await t.deps.db.query<{ finish_reason: string }>('SELECT finish_reason FROM turns ORDER BY seq DESC LIMIT 1');
+      reason = row?.finish_reason ?? 'streaming';
+    }
+    expect(reason).toBe('client_closed');
+  });
+
+  it('says why a request was refused, with exit 1', async () => {
+    const run = cli(['chat', 'kick', '--creator', 'nobody', '--server', server]);
+    expect(await run.exit).toBe(1);
+    expect(run.err()).toMatch(/Unknown creator/);
+  });
+
+  it('refuses a weight outside 0..1 before asking', async () => {
+    const run = cli(['chat', 'kick', '--weight', '2', '--server', server]);
+    expect(await run.exit).not.toBe(0);
+    expect(run.err()).toMatch(/weight/);
+  });
+});
