@@ -47,9 +47,17 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       ...request.chatLog,
     };
     request.log.info(line, 'request');
+    deps.metrics.httpRequests.inc({
+      route: request.routeOptions.url ?? 'unmatched',
+      method: request.method,
+      status: String(reply.statusCode),
+    });
   });
 
   installErrorHandler(app);
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
   healthRoutes(app, deps);
   knowledgeBaseRoutes(app, deps);
   chatRoutes(app, deps);

@@ -13,6 +13,7 @@ import type { ConversationStore } from './store/conversation-store.js';
 import type { Db } from './store/db.js';
 import type { KbStore } from './store/kb-store.js';
 import { migrate } from './store/migrate.js';
+import { Metrics } from './metrics.js';
 import { PgConversationStore } from './store/pg/pg-conversation-store.js';
 import { PgKbStore } from './store/pg/pg-kb-store.js';
 import { PgliteDb } from './store/pg/pglite-db.js';
@@ -30,6 +31,7 @@ export interface Deps {
   auth: Authenticator;
   chat: ChatService;
   streams: OpenStreams;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     topK: config.CHAT_TOP_K,
     historyTurns: config.CHAT_HISTORY_TURNS,
   });
+  const streams = new OpenStreams();
   return {
     config,
     log,
@@ -77,7 +80,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     answerer,
     auth: new NoCredentialsAuthenticator(),
     chat,
-    streams: new OpenStreams(),
+    streams,
+    metrics: new Metrics(() => streams.size),
     close: () => db.close(),
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { observedStream } from '../chat/observed-stream.js';
 import { SSE_HEADERS, writeSse } from '../chat/sse-writer.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -10,9 +11,11 @@ export const CHAT_BODY_LIMIT = 16 * 1024;
 /** POST /api/v1/chat: SPEC §1's checks in order, then the event stream. */
 export function chatRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/api/v1/chat', { bodyLimit: CHAT_BODY_LIMIT }, async (request, reply) => {
+    const startedAt = performance.now();
     const body = parse(chatRequestSchema, request.body);
     const user = await deps.auth.authenticate(request.headers.authorization);
     request.chatLog = { user: user?.id ?? null, creator: body.creator, query_length: body.query.length };
+    request.log.debug({ query: body.query }, 'chat query');
     // Seam (rate limits): the identity limit goes here, the creator limit after the creator lookup.
     const creator = body.creator === null ? null : await deps.chat.findCreator(body.creator);
     if (body.creator !== null && !creator) {
@@ -33,7 +36,7 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
     reply.raw.writeHead(200, headers as Record<string, string>);
     reply.raw.flushHeaders();
     await deps.streams.track(
-      writeSse(reply.raw, deps.chat.stream(prepared, abort.signal), {
+      writeSse(reply.raw, observedStream(deps.chat.stream(prepared, abort.signal), deps.metrics, startedAt), {
         idPrefix: prepared.messageId,
         pingMs: deps.config.SSE_PING_MS,
       }),

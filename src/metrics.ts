@@ -1,0 +1,74 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+
+/** The service's Prometheus metrics, on a registry of its own (one per app, so tests don't share). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'chrysopedia_http_requests_total',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly firstToken = new Histogram({
+    name: 'chrysopedia_chat_first_token_seconds',
+    help: 'Chat: request received → first token sent',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly chatDuration = new Histogram({
+    name: 'chrysopedia_chat_duration_seconds',
+    help: 'Chat: request received → stream ended, by outcome (done, error, client_closed)',
+    labelNames: ['outcome'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly tokens = new Counter({
+    name: 'chrysopedia_chat_tokens_streamed_total',
+    help: 'token events streamed to clients',
+    registers: [this.registry],
+  });
+  readonly answersByTier = new Counter({
+    name: 'chrysopedia_chat_answers_total',
+    help: 'Answers by the cascade tier that answered',
+    labelNames: ['tier'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimitRejections = new Counter({
+    name: 'chrysopedia_rate_limit_rejections_total',
+    help: 'Requests refused by a rate limit, by scope (user, ip, creator)',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+  readonly llmFallbacks = new Counter({
+    name: 'chrysopedia_llm_fallbacks_total',
+    help: 'Answers given by the fallback model',
+    registers: [this.registry],
+  });
+  readonly llmErrors = new Counter({
+    name: 'chrysopedia_llm_errors_total',
+    help: 'Streams ended by an error event, by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly invalidCitations = new Counter({
+    name: 'chrysopedia_invalid_citations_total',
+    help: '[n] markers in answers that named no sent source',
+    registers: [this.registry],
+  });
+  readonly openStreams: Gauge;
+
+  constructor(openStreams: () => number) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'chrysopedia_' });
+    this.openStreams = new Gauge({
+      name: 'chrysopedia_open_streams',
+      help: 'Chat streams open now',
+      registers: [this.registry],
+      collect() {
+        this.set(openStreams());
+      },
+    });
+  }
+}
