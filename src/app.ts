@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Deps } from './deps.js';
+import { apiDocsRoutes } from './http/api-docs.js';
 import { chatRoutes } from './http/chat.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
@@ -17,7 +18,10 @@ declare module 'fastify' {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The Fastify app: plugins, routes and the one error handler, over the given deps. */
-export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: Deps,
+  onRoute?: (route: { method: string; url: string }) => void,
+): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // One line per request, written by the onResponse hook below, replaces Fastify's two.
@@ -34,6 +38,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     },
   });
 
+  if (onRoute) {
+    app.addHook('onRoute', (r) => {
+      for (const method of [r.method].flat()) onRoute({ method, url: r.url });
+    });
+  }
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -62,5 +71,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   knowledgeBaseRoutes(app, deps);
   chatRoutes(app, deps);
   importRoutes(app, deps);
+  apiDocsRoutes(app);
   return app;
 }

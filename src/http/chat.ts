@@ -1,12 +1,40 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { observedStream } from '../chat/observed-stream.js';
 import { SSE_HEADERS, writeSse } from '../chat/sse-writer.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { chatRequestSchema } from './chat-schema.js';
+import { chatRequestSchema, donePayloadSchema, sourceSchema, streamErrorSchema } from './chat-schema.js';
+import { errorBodySchema, type RouteDoc } from './openapi.js';
 import { parse } from './parse.js';
 
 export const CHAT_BODY_LIMIT = 16 * 1024;
+
+export const chatDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/v1/chat',
+    tag: 'chat',
+    auth: 'optional',
+    summary: 'Ask a question; the cited answer streams as Server-Sent Events',
+    description:
+      'Events, in order: `sources` (JSON array of sources, possibly empty), `token` ({"text"}) repeated, then exactly one ' +
+      '`done` or `error`. Every event has an id `<message_id>:<seq>`; `: ping` comments keep the stream alive.\n\n' +
+      `sources item: ${JSON.stringify(z.toJSONSchema(sourceSchema))}\n\ndone: ${JSON.stringify(z.toJSONSchema(donePayloadSchema))}\n\n` +
+      `error: ${JSON.stringify(z.toJSONSchema(streamErrorSchema))}`,
+    body: chatRequestSchema,
+    responses: {
+      '200': { description: 'The event stream', contentType: 'text/event-stream' },
+      '400': { description: 'Malformed JSON body', schema: errorBodySchema },
+      '401': { description: 'Invalid credentials', schema: errorBodySchema },
+      '404': { description: 'Unknown creator, or conversation not found', schema: errorBodySchema },
+      '413': { description: 'Body over 16 KiB', schema: errorBodySchema },
+      '422': { description: 'Invalid request: details name each field', schema: errorBodySchema },
+      '429': { description: 'Rate limit exceeded (Retry-After header)', schema: errorBodySchema },
+      '503': { description: 'Storage unavailable (Retry-After header)', schema: errorBodySchema },
+    },
+  },
+];
 
 /** POST /api/v1/chat: SPEC §1's checks in order, then the event stream. */
 export function chatRoutes(app: FastifyInstance, deps: Deps): void {

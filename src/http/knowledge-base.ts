@@ -4,6 +4,8 @@ import { runCascade } from '../chat/cascade.js';
 import { toSources } from '../chat/sources.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { sourceSchema } from './chat-schema.js';
+import { errorBodySchema, type RouteDoc } from './openapi.js';
 import { parse } from './parse.js';
 
 const searchQuerySchema = z.object({
@@ -13,6 +15,66 @@ const searchQuerySchema = z.object({
 });
 
 const slugParams = z.object({ slug: z.string().min(1).max(100) });
+
+const creatorSummarySchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  bio: z.string().nullable(),
+  genres: z.array(z.string()),
+  video_count: z.number().int(),
+  passage_count: z.number().int(),
+});
+
+const creatorDetailSchema = creatorSummarySchema.extend({
+  personality: z.object({ voice: z.string().optional(), phrases: z.array(z.string()).optional() }).nullable(),
+  videos: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      url: z.string(),
+      published_at: z.string().nullable(),
+      duration_seconds: z.number().int().nullable(),
+      passage_count: z.number().int(),
+    }),
+  ),
+});
+
+export const knowledgeBaseDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/v1/creators',
+    tag: 'knowledge base',
+    summary: 'Creators, with genres and counts',
+    responses: { '200': { description: 'Creators', schema: z.object({ creators: z.array(creatorSummarySchema) }) } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/creators/{slug}',
+    tag: 'knowledge base',
+    summary: 'One creator, with personality and videos',
+    params: slugParams,
+    responses: {
+      '200': { description: 'The creator', schema: creatorDetailSchema },
+      '404': { description: 'Unknown creator', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/search',
+    tag: 'knowledge base',
+    auth: 'optional',
+    summary: "The chat's retrieval (4-tier cascade) without an answer",
+    query: searchQuerySchema,
+    responses: {
+      '200': {
+        description: 'Sources, best first',
+        schema: z.object({ query: z.string(), cascade_tier: z.enum(['creator', 'domain', 'global', 'none']), results: z.array(sourceSchema) }),
+      },
+      '404': { description: 'Unknown creator', schema: errorBodySchema },
+      '422': { description: 'Invalid parameters', schema: errorBodySchema },
+    },
+  },
+];
 
 /** Creators listing and detail, and search (the chat's retrieval without an answer). */
 export function knowledgeBaseRoutes(app: FastifyInstance, deps: Deps): void {

@@ -15,11 +15,12 @@ export interface TestApp {
 export async function makeTestApp(
   db: Db,
   env: Partial<Record<keyof Config, string>> = {},
-  overrides: Omit<DepsOverrides, 'db'> = {},
+  overrides: Omit<DepsOverrides, 'db'> & { onRoute?: (route: { method: string; url: string }) => void } = {},
 ): Promise<TestApp> {
+  const { onRoute, ...depsOverrides } = overrides;
   const config = configFrom({ EXTRACTIVE_CHUNK_DELAY_MS: '0', LOG_LEVEL: 'silent', ...env });
-  const deps = await buildDeps(config, pino({ level: 'silent' }), { db, ...overrides });
-  const app = await buildApp(deps);
+  const deps = await buildDeps(config, pino({ level: 'silent' }), { db, ...depsOverrides });
+  const app = await buildApp(deps, onRoute);
   await app.ready();
   return {
     app,

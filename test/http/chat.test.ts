@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DonePayload } from '../../src/chat/chat-events.js';
 import type { Source } from '../../src/chat/sources.js';
+import { donePayloadSchema, sourceSchema } from '../../src/http/chat-schema.js';
 import { makeTestApp, jsonHeaders, type TestApp } from '../helpers/app.js';
 import { pgliteFactory } from '../helpers/databases.js';
 import { answerText, parseSse, type SseEvent } from '../helpers/sse.js';
@@ -40,6 +41,9 @@ describe('POST /api/v1/chat streams a cited answer', () => {
     expect(done?.usage).toEqual({ prompt_tokens: 0, completion_tokens: 0 });
     expect(done?.latency_ms.total).toBeGreaterThanOrEqual(done?.latency_ms.first_token ?? 0);
     expect(done?.invalid_citations).toEqual([]);
+    // The OpenAPI document describes what is really sent.
+    for (const s of sources) sourceSchema.parse(s);
+    donePayloadSchema.parse(done);
   });
 
   it('gives every event an id <message_id>:<seq>, in order', async () => {

@@ -15,7 +15,7 @@ const value = (text: string, series: string) => {
 
 describe('GET /metrics', () => {
   it('after chats, holds each series with the right labels and counts', async () => {
-    const chat = (payload: unknown) => t.app.inject({ method: 'POST', url: '/api/v1/chat', headers: jsonHeaders, payload });
+    const chat = (payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/chat', headers: jsonHeaders, payload });
     const answered = await chat({ query: 'sidechain compression', creator: 'mira-vox' });
     const tokens = answered.body.split('\n').filter((l) => l === 'event: token').length;
     await chat({ query: 'how do I bake sourdough bread?' });
