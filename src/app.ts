@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Deps } from './deps.js';
 import { chatRoutes } from './http/chat.js';
+import { conversationRoutes } from './http/conversations.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { importRoutes } from './http/import.js';
@@ -53,6 +54,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   healthRoutes(app, deps);
   knowledgeBaseRoutes(app, deps);
   chatRoutes(app, deps);
+  conversationRoutes(app, deps);
   importRoutes(app, deps);
   return app;
 }

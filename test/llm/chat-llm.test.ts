@@ -23,6 +23,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  // Node's fetch keeps a spare connection open for a few seconds; the app need not wait for it.
+  t?.app.server.closeAllConnections();
   await t?.close();
   await fake?.close();
 });
@@ -144,5 +146,48 @@ describe('chat answered by an OpenAI-compatible model', () => {
     }
     // The key did travel where it belongs: to the model.
     expect(fake.requests[0]?.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it('aborts the upstream request within 1 s when the client closes mid-answer, and stores the turn as client_closed', async () => {
+    const words = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+    fake.reset(answering({ text: words, tokenIntervalMs: 50 }));
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const client = new AbortController();
+    const res = await fetch(`${address}/api/v1/chat`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ query: KICK }),
+      signal: client.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    while ((received.match(/event: token/g) ?? []).length < 3) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += decoder.decode(value, { stream: true });
+    }
+    const messageId = /^id: ([0-9a-f-]{36}):/m.exec(received)?.[1];
+    expect(messageId).toBeDefined();
+    const upstream = fake.requests.find((r) => r.stream)!;
+    expect(upstream.endedAt).toBeNull();
+
+    const closedAt = performance.now();
+    client.abort();
+    await upstream.ended;
+    expect(upstream.aborted).toBe(true);
+    expect(upstream.endedAt! - closedAt).toBeLessThan(1000);
+
+    let turn = await t.deps.conversations.getTurn(messageId!);
+    for (let i = 0; i < 50 && turn?.finish_reason === 'streaming'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      turn = await t.deps.conversations.getTurn(messageId!);
+    }
+    expect(turn?.finish_reason).toBe('client_closed');
+    expect(turn?.model).toBe('primary-model');
+    expect(turn?.answer.length).toBeGreaterThan(0);
+    expect(words.startsWith(turn!.answer)).toBe(true);
+    expect(turn!.answer.length).toBeLessThan(words.length);
   });
 });

@@ -153,4 +153,20 @@ describe('OpenAiAnswerer over a fake OpenAI-compatible server', () => {
     expect(shown).not.toContain('sk-test');
     expect(error?.message).toBe('The language model is unavailable');
   });
+
+  it('reports an unreachable endpoint as llm_unavailable without naming its host', async () => {
+    const closed = await startFakeLlm();
+    await closed.close();
+    const unreachable = new OpenAiAnswerer({
+      primary: { client: createOpenAiClient({ baseURL: closed.baseUrl, apiKey: 'sk-test' }), model: 'primary-model' },
+      fallback: null,
+      firstTokenTimeoutMs: 2_000,
+      idleTimeoutMs: 2_000,
+      log: pino({ level: 'silent' }),
+    });
+    const { error } = await run(unreachable);
+    expect(error?.code).toBe('llm_unavailable');
+    expect(error?.failure?.reason).toBe('connection');
+    expect(JSON.stringify({ message: error?.message, failure: error?.failure })).not.toContain(new URL(closed.baseUrl).port);
+  });
 });
