@@ -18,8 +18,9 @@ beforeAll(async () => {
     LLM_API_KEY: KEY,
     LLM_MODEL: 'primary-model',
     LLM_FALLBACK_MODEL: 'fallback-model',
-    LLM_FIRST_TOKEN_TIMEOUT_MS: '400',
-    LLM_IDLE_TIMEOUT_MS: '400',
+    // Short enough for quick tests, long enough for a busy two-core machine to answer in time.
+    LLM_FIRST_TOKEN_TIMEOUT_MS: '1000',
+    LLM_IDLE_TIMEOUT_MS: '600',
   });
 });
 afterAll(async () => {

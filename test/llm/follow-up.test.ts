@@ -41,7 +41,7 @@ describe('a follow-up question is retrieved as a standalone question', () => {
     let rewrite: FakeReply = { text: REWRITTEN };
     beforeAll(async () => {
       fake = await startFakeLlm({ reply: (r) => (r.stream ? { text: 'Use a short plate [1].' } : rewrite) });
-      t = await makeLoggedApp({ LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'primary-model', LLM_REWRITE_TIMEOUT_MS: '300' });
+      t = await makeLoggedApp({ LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'primary-model', LLM_REWRITE_TIMEOUT_MS: '1000' });
     });
     afterAll(async () => {
       await t?.close();

@@ -21,8 +21,8 @@ function answerer(options: { fallback?: boolean; firstTokenTimeoutMs?: number; i
   return new OpenAiAnswerer({
     primary: { client, model: 'primary-model' },
     fallback: options.fallback === false ? null : { client, model: 'fallback-model' },
-    firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 400,
-    idleTimeoutMs: options.idleTimeoutMs ?? 400,
+    firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 800,
+    idleTimeoutMs: options.idleTimeoutMs ?? 600,
     log: pino({ level: 'silent' }),
   });
 }
