@@ -145,6 +145,10 @@ describe('conversations API', () => {
     const cursor = await get('/api/v1/conversations?cursor=not-a-cursor');
     expect(cursor.statusCode).toBe(422);
     expect(cursor.json().details).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    const forged = Buffer.from(JSON.stringify(['yesterday', 'nobody'])).toString('base64url');
+    const forgedRes = await get(`/api/v1/conversations?cursor=${forged}`);
+    expect(forgedRes.statusCode).toBe(422);
+    expect(forgedRes.json().details).toEqual([expect.objectContaining({ field: 'cursor' })]);
     const id = await get('/api/v1/conversations/not-a-uuid');
     expect(id.statusCode).toBe(422);
     expect(id.json().details).toEqual([expect.objectContaining({ field: 'id' })]);
