@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Deps } from './deps.js';
 import { apiDocsRoutes } from './http/api-docs.js';
 import { chatRoutes } from './http/chat.js';
+import { conversationRoutes } from './http/conversations.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { importRoutes } from './http/import.js';
@@ -70,6 +71,7 @@ export async function buildApp(
   healthRoutes(app, deps);
   knowledgeBaseRoutes(app, deps);
   chatRoutes(app, deps);
+  conversationRoutes(app, deps);
   importRoutes(app, deps);
   apiDocsRoutes(app);
   return app;

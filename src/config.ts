@@ -43,6 +43,7 @@ export const envSchema = z.object({
   LLM_FALLBACK_API_KEY: optionalText,
   LLM_FIRST_TOKEN_TIMEOUT_MS: int(15000, 1),
   LLM_IDLE_TIMEOUT_MS: int(30000, 1),
+  LLM_REWRITE_TIMEOUT_MS: int(3000, 1),
   CHAT_TOP_K: int(6, 1, 50),
   CHAT_HISTORY_TURNS: int(6, 0, 100),
   RATE_LIMIT_USER_PER_HOUR: int(60, 1),

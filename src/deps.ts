@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import { type Authenticator, NoCredentialsAuthenticator } from './auth/authenticator.js';
 import { ChatService } from './chat/chat-service.js';
 import { OpenStreams } from './chat/open-streams.js';
+import { TermMergingRewriter } from './chat/standalone-query.js';
 import type { Config } from './config.js';
 import { loadDemoIfEmpty } from './kb/demo-kb.js';
 import type { Answerer } from './llm/answerer.js';
+import { buildLlm } from './llm/build-llm.js';
 import { ExtractiveAnswerer } from './llm/extractive-answerer.js';
 import { FullTextSearch } from './retrieval/full-text-search.js';
 import type { PassageSearch } from './retrieval/passage-search.js';
@@ -38,6 +40,8 @@ export interface Deps {
 export interface DepsOverrides {
   db?: Db;
   answerer?: Answerer;
+  /** A seam for tests of authenticated behaviour until real credentials exist. */
+  auth?: Authenticator;
   /** Skip loading the demo knowledge base even when the database is empty. */
   skipDemo?: boolean;
 }
@@ -59,12 +63,14 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
   }
   const conversations = new PgConversationStore(db);
   const search = new FullTextSearch(db);
-  const answerer = overrides.answerer ?? new ExtractiveAnswerer(config.EXTRACTIVE_CHUNK_DELAY_MS);
+  const llm = buildLlm(config, log, new TermMergingRewriter());
+  const answerer = overrides.answerer ?? llm?.answerer ?? new ExtractiveAnswerer(config.EXTRACTIVE_CHUNK_DELAY_MS);
   const chat = new ChatService({
     kb,
     conversations,
     search,
     answerer,
+    rewriter: llm?.rewriter,
     log,
     topK: config.CHAT_TOP_K,
     historyTurns: config.CHAT_HISTORY_TURNS,
@@ -78,7 +84,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     conversations,
     search,
     answerer,
-    auth: new NoCredentialsAuthenticator(),
+    auth: overrides.auth ?? new NoCredentialsAuthenticator(),
     chat,
     streams,
     metrics: new Metrics(() => streams.size),

@@ -11,7 +11,8 @@ import type { ChatEvent, StreamErrorCode } from './chat-events.js';
 import { extractCitations } from './citations.js';
 import { buildPrompt } from './prompt.js';
 import { toAnswerSources, toSources, type Source } from './sources.js';
-import { standaloneQuery } from './standalone-query.js';
+import { TermMergingRewriter } from './standalone-query.js';
+import type { QueryRewriter } from '../llm/query-rewriter.js';
 import type { PassageHit } from '../retrieval/passage-search.js';
 
 export interface ChatServiceDeps {
@@ -19,6 +20,8 @@ export interface ChatServiceDeps {
   conversations: ConversationStore;
   search: PassageSearch;
   answerer: Answerer;
+  /** Follow-ups → standalone search queries; term merging when not given. */
+  rewriter?: QueryRewriter;
   log: Logger;
   topK: number;
   historyTurns: number;
@@ -48,8 +51,10 @@ export interface PreparedChat {
 /** The chat pipeline of SPEC §1: conversation, cascade retrieval, answer, stored turn. */
 export class ChatService {
   private readonly now: () => number;
+  private readonly rewriter: QueryRewriter;
   constructor(private readonly deps: ChatServiceDeps) {
     this.now = deps.now ?? (() => performance.now());
+    this.rewriter = deps.rewriter ?? new TermMergingRewriter();
   }
 
   findCreator(slug: string): Promise<CreatorDetail | null> {
@@ -65,8 +70,10 @@ export class ChatService {
       throw new AppError('conversation_not_found', 'Conversation not found');
     }
     const history = await conversations.recentTurns(conversationId, Math.max(historyTurns, 1));
-    const previous = history[history.length - 1];
-    const searchQuery = standaloneQuery(input.query, previous ? previous.search_query : null);
+    const searchQuery = await this.rewriter.rewrite(
+      input.query,
+      history.map((t) => ({ query: t.query, answer: t.answer, searchQuery: t.search_query })),
+    );
     const creator = input.creator ? { slug: input.creator.slug, genres: input.creator.genres } : null;
     const { tier, hits } = await runCascade(search, searchQuery, creator, topK);
     const sources = toSources(hits, input.query);
@@ -81,7 +88,7 @@ export class ChatService {
       cascadeTier: tier,
       sources,
     });
-    return { input, conversationId, messageId, tier, hits, sources, history: history.slice(-historyTurns), startedAt };
+    return { input, conversationId, messageId, tier, hits, sources, history: historyTurns > 0 ? history.slice(-historyTurns) : [], startedAt };
   }
 
   /**
@@ -101,6 +108,8 @@ export class ChatService {
     let answer = '';
     let firstToken: number | null = null;
     let outcome: AnswerOutcome | null = null;
+    let failedModel: string | null = null;
+    let failedFallback = false;
     let failure: { code: StreamErrorCode; message: string } | null = null;
     try {
       const gen = this.deps.answerer.answer({ question: input.query, sources: toAnswerSources(prepared.hits), messages, signal });
@@ -110,7 +119,8 @@ export class ChatService {
           outcome = step.value;
           break;
         }
-        if (signal.aborted) break;
+        // Client gone: keep pulling so the answerer sees the signal, stops and names its model.
+        if (signal.aborted) continue;
         if (step.value.length === 0) continue;
         firstToken ??= this.now() - prepared.startedAt;
         answer += step.value;
@@ -119,7 +129,11 @@ export class ChatService {
     } catch (err) {
       if (err instanceof LlmError) {
         failure = { code: err.code, message: err.message };
-        this.deps.log.warn({ err: err.cause ?? err, code: err.code, message_id: prepared.messageId }, 'llm failed');
+        failedModel = err.failure?.model ?? null;
+        failedFallback = err.failure?.fallbackUsed ?? false;
+        // The upstream's own words (body, host) go to debug only; above it, a reason and a status.
+        this.deps.log.warn({ code: err.code, upstream: err.failure, message_id: prepared.messageId }, 'llm failed');
+        this.deps.log.debug({ err: err.cause ?? err, message_id: prepared.messageId }, 'llm failure detail');
       } else if (!signal.aborted) {
         failure = { code: 'internal', message: 'Internal error' };
         this.deps.log.error({ err, message_id: prepared.messageId }, 'answer stream failed');
@@ -133,8 +147,8 @@ export class ChatService {
     try {
       await this.deps.conversations.finishTurn(prepared.messageId, {
         answer,
-        model: outcome?.model ?? null,
-        fallbackUsed: outcome?.fallbackUsed ?? false,
+        model: outcome?.model ?? failedModel,
+        fallbackUsed: outcome?.fallbackUsed ?? failedFallback,
         finishReason,
         usage,
         latencyMs: latency,

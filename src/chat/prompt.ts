@@ -22,7 +22,14 @@ export const GROUNDING = [
   'Be concrete: keep the settings, numbers and steps the sources give. Use short paragraphs or a list.',
 ].join('\n');
 
-const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+const pad = (n: number) => String(n).padStart(2, '0');
+/** 83 → "1:23", 3725 → "1:02:05": how a video player shows a moment. */
+export const timestamp = (seconds: number) => {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+};
 
 /** The voice instruction for a personality weight: 0 neutral, 1 fully the creator's. */
 export function voiceInstruction(creator: PromptCreator | null, weight: number): string {
@@ -51,10 +58,11 @@ export function voiceInstruction(creator: PromptCreator | null, weight: number):
 export function sourcesBlock(sources: AnswerSource[]): string {
   if (sources.length === 0) return 'Sources: none. The knowledge base has nothing on this question.';
   return [
-    'Sources:',
+    // Earlier answers in the history cite earlier source lists; only this list counts now.
+    'Sources (the only ones you may cite now; numbers in earlier answers referred to earlier sources):',
     ...sources.map(
       (s) =>
-        `[${s.number}] ${s.creatorName}, "${s.videoTitle}" at ${mmss(s.startSeconds)}-${mmss(s.endSeconds)}` +
+        `[${s.number}] ${s.creatorName}, "${s.videoTitle}" at ${timestamp(s.startSeconds)}-${timestamp(s.endSeconds)}` +
         (s.technique ? ` (${s.technique})` : '') +
         `\n${s.text}`,
     ),
@@ -66,7 +74,8 @@ export function buildPrompt(input: PromptInput): PromptMessage[] {
   const system = [GROUNDING, voiceInstruction(input.creator, input.personalityWeight), sourcesBlock(input.sources)].join('\n\n');
   const history = input.history.flatMap((t): PromptMessage[] => [
     { role: 'user', content: t.query },
-    { role: 'assistant', content: t.answer },
+    // Some APIs refuse an empty assistant message; a failed turn still shows it was asked.
+    { role: 'assistant', content: t.answer.trim() || '(no answer was given)' },
   ]);
   return [{ role: 'system', content: system }, ...history, { role: 'user', content: input.question }];
 }

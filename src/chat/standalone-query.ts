@@ -1,3 +1,5 @@
+import type { QueryRewriter, RewriteTurn } from '../llm/query-rewriter.js';
+
 const FOLLOW_UP_START = /^(and|or|but|also|so|then|now|what about|how about|what if|same|instead|with|without)\b/i;
 const REFERS_BACK = /\b(it|its|that|this|those|these|them|they|there|one|ones|same)\b/i;
 const MAX_WORDS = 24;
@@ -24,4 +26,13 @@ export function standaloneQuery(query: string, previous: string | null): string 
       return true;
     });
   return words.slice(-MAX_WORDS).join(' ');
+}
+
+/** The rewriter without an LLM: term merging with the previous turn's standalone query. */
+export class TermMergingRewriter implements QueryRewriter {
+  readonly kind = 'terms' as const;
+  async rewrite(query: string, history: RewriteTurn[]): Promise<string> {
+    const previous = history[history.length - 1];
+    return standaloneQuery(query, previous ? previous.searchQuery : null);
+  }
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { chatDocs } from './chat.js';
+import { conversationDocs } from './conversations.js';
 import { healthDocs } from './health.js';
 import { importDocs } from './import.js';
 import { knowledgeBaseDocs } from './knowledge-base.js';
@@ -11,6 +12,7 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /** Every route's documentation; a route file adds its own list here. */
 export const allRouteDocs = (): RouteDoc[] => [
   ...chatDocs,
+  ...conversationDocs,
   ...knowledgeBaseDocs,
   ...importDocs,
   ...healthDocs,

@@ -1,3 +1,4 @@
+import { invalidRequest } from '../../errors.js';
 import type { Db } from '../db.js';
 import type { ConversationPage, ConversationStore, ConversationSummary, NewTurn, TurnRecord, TurnResult } from '../conversation-store.js';
 
@@ -16,7 +17,15 @@ const encodeCursor = (updatedAt: string, id: string) => Buffer.from(JSON.stringi
 function decodeCursor(cursor: string): [string, string] | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' ? [v[0], v[1]] : null;
+    // Checked here so that a forged cursor is a 422, not a database error.
+    const ok =
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2})?)$/.test(v[0]) &&
+      typeof v[1] === 'string' &&
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v[1]);
+    return ok ? [v[0] as string, v[1] as string] : null;
   } catch {
     return null;
   }
@@ -84,6 +93,7 @@ export class PgConversationStore implements ConversationStore {
 
   async list(userId: string, limit: number, cursor: string | null): Promise<ConversationPage> {
     const after = cursor ? decodeCursor(cursor) : null;
+    if (cursor && !after) throw invalidRequest([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
     const rows = await this.db.query<ConversationSummary>(
       `SELECT ${SUMMARY_COLUMNS} FROM conversations c
        WHERE c.user_id = $1 AND ($3::timestamptz IS NULL OR (c.updated_at, c.id) < ($3::timestamptz, $4::uuid))
