@@ -23,6 +23,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
         app.server.closeAllConnections();
         await deps.streams.drain(2000);
       }
+      // Connections kept alive after their stream ended would hold close() open until they time out.
+      app.server.closeIdleConnections();
       await closing;
       await deps.close();
     })());
