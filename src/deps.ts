@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { type Authenticator, NoCredentialsAuthenticator } from './auth/authenticator.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { BearerAuthenticator } from './auth/bearer-authenticator.js';
+import { JwtVerifier } from './auth/jwt-verifier.js';
 import { ChatService } from './chat/chat-service.js';
 import type { Config } from './config.js';
 import { loadDemoIfEmpty } from './kb/demo-kb.js';
@@ -14,8 +16,10 @@ import type { KbStore } from './store/kb-store.js';
 import { migrate } from './store/migrate.js';
 import { PgConversationStore } from './store/pg/pg-conversation-store.js';
 import { PgKbStore } from './store/pg/pg-kb-store.js';
+import { PgUserStore } from './store/pg/pg-user-store.js';
 import { PgliteDb } from './store/pg/pglite-db.js';
 import { PostgresDb } from './store/pg/postgres-db.js';
+import type { UserStore } from './store/user-store.js';
 
 /** Everything the app needs, built once at start and passed down. */
 export interface Deps {
@@ -24,6 +28,7 @@ export interface Deps {
   db: Db;
   kb: KbStore;
   conversations: ConversationStore;
+  users: UserStore;
   search: PassageSearch;
   answerer: Answerer;
   auth: Authenticator;
@@ -54,6 +59,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     if (loaded) log.info({ passages: loaded.passages.inserted }, 'demo knowledge base loaded');
   }
   const conversations = new PgConversationStore(db);
+  const users = new PgUserStore(db);
   const search = new FullTextSearch(db);
   const answerer = overrides.answerer ?? new ExtractiveAnswerer(config.EXTRACTIVE_CHUNK_DELAY_MS);
   const chat = new ChatService({
@@ -71,9 +77,10 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     db,
     kb,
     conversations,
+    users,
     search,
     answerer,
-    auth: new NoCredentialsAuthenticator(),
+    auth: new BearerAuthenticator({ users, jwt: JwtVerifier.fromConfig(config, log) }),
     chat,
     close: () => db.close(),
   };

@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
 
 export function buildProgram(): Command {
   const program = new Command('chrysopedia')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerServe(program);
   registerMigrate(program);
+  registerUsers(program);
   return program;
 }
 
