@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
+import { configFrom } from '../../src/config.js';
+import { openDb } from '../../src/deps.js';
+import { makeTestApp, jsonHeaders } from '../helpers/app.js';
+import { bearer } from '../helpers/users.js';
+
+/** Commander exits the process on a usage error; in a test it must throw instead, on every subcommand. */
+function throwInsteadOfExit(command: Command): Command {
+  command.exitOverride();
+  for (const sub of command.commands) throwInsteadOfExit(sub);
+  return command;
+}
+
+/** Runs `chrysopedia …` in process against the temp data dir; returns what it printed. */
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    await throwInsteadOfExit(buildProgram()).parseAsync(args, { from: 'user' });
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return { stdout, stderr };
+}
+
+describe('chrysopedia users (embedded data dir)', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'chry-users-'));
+    vi.stubEnv('DATA_DIR', dataDir);
+    vi.stubEnv('DATABASE_URL', '');
+  });
+  afterEach(() => vi.restoreAllMocks());
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Opens the app over the same data dir the CLI wrote, runs fn, closes it (PGlite holds the dir). */
+  async function withApp<T>(fn: (inject: (token: string) => Promise<number>) => Promise<T>): Promise<T> {
+    const db = await openDb(configFrom({ DATA_DIR: dataDir }));
+    const t = await makeTestApp(db, {}, { skipDemo: true });
+    try {
+      return await fn(async (token) =>
+        (await t.app.inject({ method: 'POST', url: '/api/v1/import', headers: { ...jsonHeaders, ...bearer(token) }, payload: { creators: [] } }))
+          .statusCode,
+      );
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('create prints a token once that authenticates; revoke by its prefix makes it 401', async () => {
+    const created = await cli('users', 'create', '--name', 'Ada Admin', '--role', 'admin', '--id', 'ada');
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^chry_[A-Za-z0-9_-]{43}$/);
+    expect(created.stderr).toContain('created user ada (admin)');
+    expect(created.stderr).not.toContain(token);
+
+    expect(await withApp((importAs) => importAs(token))).toBe(200);
+
+    const listed = await cli('users', 'list');
+    expect(listed.stdout).toContain(`ada  admin  "Ada Admin"`);
+    expect(listed.stdout).toContain(token.slice(0, 13));
+    expect(listed.stdout).not.toContain(token);
+
+    const revoked = await cli('users', 'revoke', token.slice(0, 13));
+    expect(revoked.stdout).toContain(`revoked ${token.slice(0, 13)} of user ada`);
+    expect(await withApp((importAs) => importAs(token))).toBe(401);
+  });
+
+  it("revoke by user id ends all that user's tokens; a new token works again", async () => {
+    const first = (await cli('users', 'create', '--name', 'Uli', '--id', 'uli')).stdout.trim();
+    const second = (await cli('users', 'token', 'uli')).stdout.trim();
+    expect(second).not.toBe(first);
+    expect((await cli('users', 'revoke', 'uli')).stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    const third = (await cli('users', 'token', 'uli')).stdout.trim();
+    expect(await withApp(async (importAs) => [await importAs(first), await importAs(second), await importAs(third)])).toEqual([401, 401, 403]);
+  });
+
+  it('set-role makes a user an admin', async () => {
+    const token = (await cli('users', 'create', '--name', 'Pia', '--id', 'pia')).stdout.trim();
+    expect((await cli('users', 'set-role', 'pia', 'admin')).stdout).toContain('user pia is now admin');
+    expect(await withApp((importAs) => importAs(token))).toBe(200);
+  });
+
+  it('refuses a taken id, an unknown revoke target and an unknown role, naming the problem', async () => {
+    await expect(cli('users', 'create', '--name', 'Again', '--id', 'ada')).rejects.toThrow('user ada already exists');
+    await expect(cli('users', 'revoke', 'nobody-at-all')).rejects.toThrow('no user and no live token matches nobody-at-all');
+    await expect(cli('users', 'set-role', 'ada', 'wizard')).rejects.toThrow(/Allowed choices are user, admin/);
+  });
+});
