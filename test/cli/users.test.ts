@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Config } from '../../src/config.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { configFrom } from '../../src/config.js';
 import { openDb } from '../../src/deps.js';
 import { makeTestApp, jsonHeaders } from '../helpers/app.js';
+import { freshPostgresUrl, postgresAvailable } from '../helpers/databases.js';
 import { bearer } from '../helpers/users.js';
 
 /** Commander exits the process on a usage error; in a test it must throw instead, on every subcommand. */
@@ -31,33 +33,40 @@ async function cli(...args: string[]): Promise<{ stdout: string; stderr: string 
   return { stdout, stderr };
 }
 
-describe('chrysopedia users (embedded data dir)', () => {
-  let dataDir: string;
+type Env = Partial<Record<keyof Config, string>>;
 
+/** Points the CLI (which reads the environment) at one database; returns an app opener over the same one. */
+function useDatabase(env: () => Promise<Env>) {
+  let current: Env = {};
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'chry-users-'));
-    vi.stubEnv('DATA_DIR', dataDir);
-    vi.stubEnv('DATABASE_URL', '');
+    current = await env();
+    vi.stubEnv('DATA_DIR', current.DATA_DIR ?? '');
+    vi.stubEnv('DATABASE_URL', current.DATABASE_URL ?? '');
   });
   afterEach(() => vi.restoreAllMocks());
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => vi.unstubAllEnvs());
 
-  /** Opens the app over the same data dir the CLI wrote, runs fn, closes it (PGlite holds the dir). */
-  async function withApp<T>(fn: (inject: (token: string) => Promise<number>) => Promise<T>): Promise<T> {
-    const db = await openDb(configFrom({ DATA_DIR: dataDir }));
-    const t = await makeTestApp(db, {}, { skipDemo: true });
+  /** The app over the database the CLI wrote; fn gets "import as this token → status". Closed after (PGlite holds its dir). */
+  return async function withApp<T>(fn: (importAs: (token: string) => Promise<number>) => Promise<T>): Promise<T> {
+    const t = await makeTestApp(await openDb(configFrom(current)), {}, { skipDemo: true });
     try {
-      return await fn(async (token) =>
-        (await t.app.inject({ method: 'POST', url: '/api/v1/import', headers: { ...jsonHeaders, ...bearer(token) }, payload: { creators: [] } }))
-          .statusCode,
-      );
+      return await fn(async (token) => {
+        const res = await t.app.inject({ method: 'POST', url: '/api/v1/import', headers: { ...jsonHeaders, ...bearer(token) }, payload: { creators: [] } });
+        return res.statusCode;
+      });
     } finally {
       await t.close();
     }
-  }
+  };
+}
+
+describe('chrysopedia users on the embedded data dir', () => {
+  let dataDir = '';
+  const withApp = useDatabase(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'chry-users-'));
+    return { DATA_DIR: dataDir };
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('create prints a token once that authenticates; revoke by its prefix makes it 401', async () => {
     const created = await cli('users', 'create', '--name', 'Ada Admin', '--role', 'admin', '--id', 'ada');
@@ -77,25 +86,28 @@ describe('chrysopedia users (embedded data dir)', () => {
     expect(revoked.stdout).toContain(`revoked ${token.slice(0, 13)} of user ada`);
     expect(await withApp((importAs) => importAs(token))).toBe(401);
   });
+});
 
-  it("revoke by user id ends all that user's tokens; a new token works again", async () => {
+// The same commands against DATABASE_URL (PostgreSQL opens in milliseconds, PGlite in seconds).
+describe.skipIf(!postgresAvailable)('chrysopedia users on DATABASE_URL', () => {
+  const withApp = useDatabase(async () => ({ DATABASE_URL: await freshPostgresUrl() }));
+
+  it("revoke by user id ends all that user's tokens; token issues a new one; set-role makes an admin", async () => {
     const first = (await cli('users', 'create', '--name', 'Uli', '--id', 'uli')).stdout.trim();
     const second = (await cli('users', 'token', 'uli')).stdout.trim();
     expect(second).not.toBe(first);
     expect((await cli('users', 'revoke', 'uli')).stdout.split('\n').filter(Boolean)).toHaveLength(2);
     const third = (await cli('users', 'token', 'uli')).stdout.trim();
     expect(await withApp(async (importAs) => [await importAs(first), await importAs(second), await importAs(third)])).toEqual([401, 401, 403]);
-  });
-
-  it('set-role makes a user an admin', async () => {
-    const token = (await cli('users', 'create', '--name', 'Pia', '--id', 'pia')).stdout.trim();
-    expect((await cli('users', 'set-role', 'pia', 'admin')).stdout).toContain('user pia is now admin');
-    expect(await withApp((importAs) => importAs(token))).toBe(200);
+    expect((await cli('users', 'set-role', 'uli', 'admin')).stdout).toContain('user uli is now admin');
+    expect(await withApp((importAs) => importAs(third))).toBe(200);
   });
 
   it('refuses a taken id, an unknown revoke target and an unknown role, naming the problem', async () => {
-    await expect(cli('users', 'create', '--name', 'Again', '--id', 'ada')).rejects.toThrow('user ada already exists');
+    await cli('users', 'create', '--name', 'Vic', '--id', 'vic');
+    await expect(cli('users', 'create', '--name', 'Again', '--id', 'vic')).rejects.toThrow('user vic already exists');
     await expect(cli('users', 'revoke', 'nobody-at-all')).rejects.toThrow('no user and no live token matches nobody-at-all');
-    await expect(cli('users', 'set-role', 'ada', 'wizard')).rejects.toThrow(/Allowed choices are user, admin/);
+    await expect(cli('users', 'set-role', 'vic', 'wizard')).rejects.toThrow(/Allowed choices are user, admin/);
+    await expect(cli('users', 'create', '--name', '  ')).rejects.toThrow(/--name must be 1–200 characters/);
   });
 });
