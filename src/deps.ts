@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { type Authenticator, NoCredentialsAuthenticator } from './auth/authenticator.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { BearerAuthenticator } from './auth/bearer-authenticator.js';
+import { JwtVerifier } from './auth/jwt-verifier.js';
 import { ChatService } from './chat/chat-service.js';
 import { OpenStreams } from './chat/open-streams.js';
 import { TermMergingRewriter } from './chat/standalone-query.js';
@@ -18,8 +20,10 @@ import { migrate } from './store/migrate.js';
 import { Metrics } from './metrics.js';
 import { PgConversationStore } from './store/pg/pg-conversation-store.js';
 import { PgKbStore } from './store/pg/pg-kb-store.js';
+import { PgUserStore } from './store/pg/pg-user-store.js';
 import { PgliteDb } from './store/pg/pglite-db.js';
 import { PostgresDb } from './store/pg/postgres-db.js';
+import type { UserStore } from './store/user-store.js';
 
 /** Everything the app needs, built once at start and passed down. */
 export interface Deps {
@@ -28,6 +32,7 @@ export interface Deps {
   db: Db;
   kb: KbStore;
   conversations: ConversationStore;
+  users: UserStore;
   search: PassageSearch;
   answerer: Answerer;
   auth: Authenticator;
@@ -62,6 +67,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     if (loaded) log.info({ passages: loaded.passages.inserted }, 'demo knowledge base loaded');
   }
   const conversations = new PgConversationStore(db);
+  const users = new PgUserStore(db);
   const search = new FullTextSearch(db);
   const llm = buildLlm(config, log, new TermMergingRewriter());
   const answerer = overrides.answerer ?? llm?.answerer ?? new ExtractiveAnswerer(config.EXTRACTIVE_CHUNK_DELAY_MS);
@@ -82,9 +88,10 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     db,
     kb,
     conversations,
+    users,
     search,
     answerer,
-    auth: overrides.auth ?? new NoCredentialsAuthenticator(),
+    auth: overrides.auth ?? new BearerAuthenticator({ users, jwt: JwtVerifier.fromConfig(config, log) }),
     chat,
     streams,
     metrics: new Metrics(() => streams.size),

@@ -4,15 +4,19 @@ import { registerChat } from './chat.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
 
 export function buildProgram(): Command {
   const program = new Command('chrysopedia')
     .description('Chrysopedia Chat: cited answers from creators\' music-production teaching')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Errors come back to main() (and its exit code) instead of exiting from inside commander.
+    .exitOverride();
   registerChat(program);
   registerImport(program);
   registerServe(program);
   registerMigrate(program);
+  registerUsers(program);
   return program;
 }
 
