@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { chatRoutes } from './http/chat.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -14,6 +15,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Fastify 5.12 ignores a bare hop count (it cannot tell the proxy from a client that forges the
+ * header), but SPEC §3 allows one: trust the first n hops, as proxy-addr's hop function says.
+ * Only sound when clients cannot reach the app except through those proxies (docs/rate-limits.md).
+ */
+function trustProxyOption(trust: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The Fastify app: plugins, routes and the one error handler, over the given deps. */
@@ -21,8 +31,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     disableRequestLogging: true,
-    // Fastify accepts a hop count too, though its typings do not say so.
-    trustProxy: deps.config.TRUST_PROXY as FastifyServerOptions['trustProxy'],
+    trustProxy: trustProxyOption(deps.config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',

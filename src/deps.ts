@@ -1,11 +1,14 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Authenticator, NoCredentialsAuthenticator } from './auth/authenticator.js';
+import { ChatLimits } from './chat/chat-limits.js';
 import { ChatService } from './chat/chat-service.js';
 import type { Config } from './config.js';
 import { loadDemoIfEmpty } from './kb/demo-kb.js';
 import type { Answerer } from './llm/answerer.js';
 import { ExtractiveAnswerer } from './llm/extractive-answerer.js';
+import { createRateLimiter } from './limits/create-limiter.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
 import { FullTextSearch } from './retrieval/full-text-search.js';
 import type { PassageSearch } from './retrieval/passage-search.js';
 import type { ConversationStore } from './store/conversation-store.js';
@@ -28,12 +31,17 @@ export interface Deps {
   answerer: Answerer;
   auth: Authenticator;
   chat: ChatService;
+  limiter: RateLimiter;
+  chatLimits: ChatLimits;
   close(): Promise<void>;
 }
 
 export interface DepsOverrides {
   db?: Db;
   answerer?: Answerer;
+  /** Tests: a known user before real authentication exists, or a limiter on a key prefix of their own. */
+  auth?: Authenticator;
+  limiter?: RateLimiter;
   /** Skip loading the demo knowledge base even when the database is empty. */
   skipDemo?: boolean;
 }
@@ -65,6 +73,12 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     topK: config.CHAT_TOP_K,
     historyTurns: config.CHAT_HISTORY_TURNS,
   });
+  const limiter = overrides.limiter ?? (await createRateLimiter(config, log));
+  const chatLimits = new ChatLimits(limiter, {
+    userPerHour: config.RATE_LIMIT_USER_PER_HOUR,
+    ipPerHour: config.RATE_LIMIT_IP_PER_HOUR,
+    creatorPerHour: config.RATE_LIMIT_CREATOR_PER_HOUR,
+  });
   return {
     config,
     log,
@@ -73,8 +87,13 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     conversations,
     search,
     answerer,
-    auth: new NoCredentialsAuthenticator(),
+    auth: overrides.auth ?? new NoCredentialsAuthenticator(),
     chat,
-    close: () => db.close(),
+    limiter,
+    chatLimits,
+    close: async () => {
+      await limiter.close();
+      await db.close();
+    },
   };
 }
