@@ -28,7 +28,7 @@ export interface ChatLimitVerdict {
 /** SPEC §3 for chat: per user (or per IP when anonymous) and per creator, in one atomic check. */
 export class ChatLimits {
   constructor(
-    readonly limiter: RateLimiter,
+    private readonly limiter: RateLimiter,
     private readonly settings: ChatLimitSettings,
   ) {}
 
