@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { apiDocsRoutes } from './http/api-docs.js';
 import { chatRoutes } from './http/chat.js';
@@ -16,6 +17,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Fastify 5.12 ignores a bare hop count (it cannot tell the proxy from a client that forges the
+ * header), but SPEC §3 allows one: trust the first n hops, as proxy-addr's hop function says.
+ * Only sound when clients cannot reach the app except through those proxies (docs/rate-limits.md).
+ */
+function trustProxyOption(trust: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The Fastify app: plugins, routes and the one error handler, over the given deps. */
@@ -27,8 +37,7 @@ export async function buildApp(
     loggerInstance: deps.log as FastifyBaseLogger,
     // One line per request, written by the onResponse hook below, replaces Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
-    // Fastify accepts a hop count too, though its typings do not say so.
-    trustProxy: deps.config.TRUST_PROXY as FastifyServerOptions['trustProxy'],
+    trustProxy: trustProxyOption(deps.config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator.js';
 import { BearerAuthenticator } from './auth/bearer-authenticator.js';
 import { JwtVerifier } from './auth/jwt-verifier.js';
+import { ChatLimits } from './chat/chat-limits.js';
 import { ChatService } from './chat/chat-service.js';
 import { OpenStreams } from './chat/open-streams.js';
 import { TermMergingRewriter } from './chat/standalone-query.js';
@@ -11,6 +12,8 @@ import { loadDemoIfEmpty } from './kb/demo-kb.js';
 import type { Answerer } from './llm/answerer.js';
 import { buildLlm } from './llm/build-llm.js';
 import { ExtractiveAnswerer } from './llm/extractive-answerer.js';
+import { createRateLimiter } from './limits/create-limiter.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
 import { FullTextSearch } from './retrieval/full-text-search.js';
 import type { PassageSearch } from './retrieval/passage-search.js';
 import type { ConversationStore } from './store/conversation-store.js';
@@ -39,14 +42,17 @@ export interface Deps {
   chat: ChatService;
   streams: OpenStreams;
   metrics: Metrics;
+  limiter: RateLimiter;
+  chatLimits: ChatLimits;
   close(): Promise<void>;
 }
 
 export interface DepsOverrides {
   db?: Db;
   answerer?: Answerer;
-  /** A seam for tests of authenticated behaviour until real credentials exist. */
+  /** Tests: a known user without credentials, or a limiter on a key prefix of their own. */
   auth?: Authenticator;
+  limiter?: RateLimiter;
   /** Skip loading the demo knowledge base even when the database is empty. */
   skipDemo?: boolean;
 }
@@ -82,6 +88,12 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     historyTurns: config.CHAT_HISTORY_TURNS,
   });
   const streams = new OpenStreams();
+  const limiter = overrides.limiter ?? (await createRateLimiter(config, log));
+  const chatLimits = new ChatLimits(limiter, {
+    userPerHour: config.RATE_LIMIT_USER_PER_HOUR,
+    ipPerHour: config.RATE_LIMIT_IP_PER_HOUR,
+    creatorPerHour: config.RATE_LIMIT_CREATOR_PER_HOUR,
+  });
   return {
     config,
     log,
@@ -94,7 +106,12 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     auth: overrides.auth ?? new BearerAuthenticator({ users, jwt: JwtVerifier.fromConfig(config, log) }),
     chat,
     streams,
-    metrics: new Metrics(() => streams.size),
-    close: () => db.close(),
+    metrics: new Metrics({ openStreams: () => streams.size, limiterStats: () => limiter.stats }),
+    limiter,
+    chatLimits,
+    close: async () => {
+      await limiter.close();
+      await db.close();
+    },
   };
 }

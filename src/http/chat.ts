@@ -44,11 +44,20 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
     const user = await deps.auth.authenticate(request.headers.authorization);
     request.chatLog = { user: user?.id ?? null, creator: body.creator, query_length: body.query.length };
     request.log.debug({ query: body.query }, 'chat query');
-    // Seam (rate limits): the identity limit goes here, the creator limit after the creator lookup.
+    // Both limits are one atomic check (a refused request consumes neither), so the creator is
+    // looked up first; the answers still come in SPEC §1's order: 429 identity, 404, 429 creator.
     const creator = body.creator === null ? null : await deps.chat.findCreator(body.creator);
+    const limits = await deps.chatLimits.check({ userId: user?.id ?? null, ip: request.ip }, creator?.slug ?? null);
+    reply.headers(limits.headers);
+    if (limits.rejectedScope) {
+      request.log.warn({ scope: limits.rejectedScope }, 'rate limit exceeded');
+      deps.metrics.rateLimitRejections.inc({ scope: limits.rejectedScope });
+    }
+    if (limits.identityRejection) throw limits.identityRejection;
     if (body.creator !== null && !creator) {
       throw new AppError('unknown_creator', 'Unknown creator', { creator: body.creator });
     }
+    if (limits.creatorRejection) throw limits.creatorRejection;
     const prepared = await deps.chat.prepare({
       query: body.query,
       creator,
