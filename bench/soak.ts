@@ -48,7 +48,6 @@ const server = await spawnServer({
   DATA_DIR: dataDir,
   LLM_BASE_URL: llm.baseUrl,
   LLM_API_KEY: 'soak',
-  LOG_LEVEL: 'warn',
   RATE_LIMIT_IP_PER_HOUR: '100000000',
   RATE_LIMIT_CREATOR_PER_HOUR: '100000000',
 });
