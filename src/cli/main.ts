@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
+import { registerEval } from './eval.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerServe(program);
   registerMigrate(program);
+  registerEval(program);
   return program;
 }
 
