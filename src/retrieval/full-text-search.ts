@@ -107,6 +107,7 @@ export class FullTextSearch implements PassageSearch {
     const rows = await this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query]);
     if (rows.length === 0) return [];
     const concepts = buildConcepts(rows, await this.loadGlossary(), this.conceptOptions);
+    if (concepts.length === 0) return [];
     const p = toSearchParams(concepts, rows[0]!.total);
     return this.db.query<PassageHit>(SEARCH_SQL, [
       p.queries,

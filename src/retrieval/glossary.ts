@@ -7,6 +7,7 @@ const term = z.string().trim().min(1).max(100);
 export const glossaryFileSchema = z.object({
   same: z.array(z.array(term).min(2)).default([]),
   narrower: z.array(z.object({ from: z.array(term).min(1), to: z.array(term).min(1) })).default([]),
+  ignore: z.array(term).default([]),
 });
 export type GlossaryFile = z.output<typeof glossaryFileSchema>;
 
@@ -34,6 +35,7 @@ export class Glossary {
     private readonly expansions: ReadonlyMap<string, readonly Phrase[]>,
     /** The longest term, in units: how far ahead a query is matched. */
     readonly maxUnits: number,
+    private readonly ignored: ReadonlySet<string> = new Set(),
   ) {}
 
   static empty(): Glossary {
@@ -41,7 +43,7 @@ export class Glossary {
   }
 
   static async stem(db: Queryable, file: GlossaryFile): Promise<Glossary> {
-    const texts = [...new Set([...file.same.flat(), ...file.narrower.flatMap((n) => [...n.from, ...n.to])])];
+    const texts = [...new Set([...file.same.flat(), ...file.narrower.flatMap((n) => [...n.from, ...n.to]), ...file.ignore])];
     const rows = await db.query<{ i: number; lexeme: string; positions: number[] }>(
       `SELECT t.i::int AS i, u.lexeme, u.positions::int[] AS positions
        FROM unnest($1::text[]) WITH ORDINALITY AS t(term, i)
@@ -81,7 +83,13 @@ export class Glossary {
     };
     for (const group of file.same) link(group, group);
     for (const n of file.narrower) link(n.from, n.to);
-    return new Glossary(expansions, maxUnits);
+    const ignored = new Set(file.ignore.flatMap((t) => (lexemes.get(t) ?? []).map((l) => l.lexeme)));
+    return new Glossary(expansions, maxUnits, ignored);
+  }
+
+  /** Whether a lexeme only says how the question is asked, not what about. */
+  ignores(lexeme: string): boolean {
+    return this.ignored.has(lexeme);
   }
 
   /** The terms a query phrase (by unit key) may also be written as; empty when none. */

@@ -28,7 +28,7 @@ export function toUnits(lexemes: readonly PositionedLexeme[]): Unit[] {
     const token = sorted[i]!;
     const pieces = token.lexeme.startsWith('-') ? 1 : token.lexeme.split('-').length;
     const parts: PositionedLexeme[] = [];
-    while (pieces > 1 && i + 1 < sorted.length && sorted[i + 1]!.position <= token.position + pieces - 1) {
+    while (pieces > 1 && i + 1 < sorted.length && sorted[i + 1]!.position <= token.position + pieces) {
       parts.push(sorted[++i]!);
     }
     units.push({ lexeme: token.lexeme, position: token.position, parts });

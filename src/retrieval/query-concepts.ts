@@ -63,7 +63,9 @@ export function correction(term: QueryTerm): { lexeme: string; ndoc: number } | 
  */
 export function buildConcepts(terms: readonly QueryTerm[], glossary: Glossary, options: ConceptOptions = DEFAULT_CONCEPT_OPTIONS): Concept[] {
   const byLexeme = new Map(terms.map((t) => [t.lexeme, t]));
-  const units = toUnits(terms.flatMap((t) => t.positions.map((position) => ({ lexeme: t.lexeme, position }))));
+  const units = toUnits(terms.flatMap((t) => t.positions.map((position) => ({ lexeme: t.lexeme, position })))).filter(
+    (u) => u.parts.length > 0 || !glossary.ignores(u.lexeme),
+  );
   const ndocOf = (u: Unit) => byLexeme.get(u.lexeme)?.ndoc ?? 0;
   const concepts: Concept[] = [];
   const seen = new Set<string>();
