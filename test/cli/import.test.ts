@@ -1,33 +1,12 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 
 const FIXTURES = new URL('../kb/fixtures/transcripts/', import.meta.url);
 
-/** Runs the CLI in-process on an embedded data dir; returns what it printed and its exit code. */
-async function run(dataDir: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  const env = { DATA_DIR: process.env.DATA_DIR, LOAD_DEMO_KB: process.env.LOAD_DEMO_KB, DATABASE_URL: process.env.DATABASE_URL };
-  process.env.DATA_DIR = dataDir;
-  process.env.LOAD_DEMO_KB = 'false';
-  delete process.env.DATABASE_URL;
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'chrysopedia', ...args]);
-    return { stdout: out.join(''), stderr: err.join(''), code: process.exitCode ?? 0 };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-    process.exitCode = undefined;
-  }
-}
+const run = (dataDir: string, ...args: string[]) => runCli(dataDir, args);
 
 describe('chrysopedia import', () => {
   let dir: string;
@@ -37,7 +16,6 @@ describe('chrysopedia import', () => {
     dataDir = path.join(dir, 'data');
     await cp(FIXTURES, path.join(dir, 'talks'), { recursive: true });
   });
-  afterEach(() => vi.restoreAllMocks());
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
   it('imports a directory of transcripts and prints one summary line when stderr is not a terminal', async () => {
