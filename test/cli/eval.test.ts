@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
+// Every run opens an embedded database on disk: slow on a busy machine, whatever the code does.
+const CLI_TIMEOUT = 120_000;
+
 describe('chrysopedia eval', () => {
   let dir: string;
   const questions = (file: string, list: unknown[]) => writeFile(path.join(dir, file), JSON.stringify(list));
@@ -31,18 +34,18 @@ describe('chrysopedia eval', () => {
     const failing = await runCli(dataDir, ['eval', path.join(dir, 'small.json'), '--out', out, '--min-tier', '0.95']);
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain('below threshold: tier accuracy 0.667 < 0.95');
-  });
+  }, CLI_TIMEOUT);
 
   it('rejects a question set naming a passage that does not exist, by its JSON path', async () => {
     await questions('bad.json', [{ id: 'x', query: 'reese', creator: null, expected: ['no-such-passage'], expected_tier: 'global' }]);
     const result = await runCli(path.join(dir, 'data'), ['eval', path.join(dir, 'bad.json'), '--out', path.join(dir, 'bad.md')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("$[0].expected: no passage 'no-such-passage' in the knowledge base");
-  });
+  }, CLI_TIMEOUT);
 
   it('rejects a threshold that is not a ratio', async () => {
     const result = await runCli(path.join(dir, 'data'), ['eval', path.join(dir, 'small.json'), '--min-mrr', '7']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('expected a number from 0 to 1');
-  });
+  }, CLI_TIMEOUT);
 });

@@ -8,6 +8,9 @@ const FIXTURES = new URL('../kb/fixtures/transcripts/', import.meta.url);
 
 const run = (dataDir: string, ...args: string[]) => runCli(dataDir, args);
 
+// Every run opens an embedded database on disk: slow on a busy machine, whatever the code does.
+const CLI_TIMEOUT = 120_000;
+
 describe('chrysopedia import', () => {
   let dir: string;
   let dataDir: string;
@@ -25,7 +28,7 @@ describe('chrysopedia import', () => {
     expect(first.stdout).toMatch(/^imported 1 document\(s\) and 2 transcript\(s\): creators \+1 ~0, videos \+2 ~0, passages \+\d+ ~0 -0 \(0 unchanged\)\n$/);
     const again = await run(dataDir, 'import', path.join(dir, 'talks'));
     expect(again.stdout).toMatch(/creators \+0 ~0, videos \+0 ~0, passages \+0 ~0 -0 \(\d+ unchanged\)/);
-  });
+  }, CLI_TIMEOUT);
 
   it('rejects a bad transcript with file:line, writes nothing and exits 1', async () => {
     const bad = path.join(dir, 'talks', 'broken.srt');
@@ -35,5 +38,5 @@ describe('chrysopedia import', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`rejected, nothing written:\n  ${bad}:6: invalid end time "soon"\n`);
-  });
+  }, CLI_TIMEOUT);
 });

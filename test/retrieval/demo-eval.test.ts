@@ -15,7 +15,7 @@ describe('retrieval quality on the demo eval set (PGlite)', () => {
     db = await pgliteFactory.open();
     await new PgKbStore(db).importDocument(await readDemoDocument());
     results = await evaluate(db, await readEvalSet('eval/demo-questions.json'));
-  });
+  }, 120_000);
   afterAll(async () => db.close());
 
   it('has 60 or more questions over every tier, with and without a creator', () => {
