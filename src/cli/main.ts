@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { registerChat } from './chat.js';
+import { registerEval } from './eval.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerMigrate(program);
   registerUsers(program);
+  registerEval(program);
   return program;
 }
 
