@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
 import type { KbDocument } from './document.js';
@@ -28,6 +28,8 @@ export async function findImportFiles(paths: readonly string[]): Promise<ImportF
       return;
     }
     if (info.isDirectory()) {
+      // A symlinked directory met while walking is not entered: a link to a parent would loop.
+      if (!explicit && (await lstat(p)).isSymbolicLink()) return;
       for (const name of (await readdir(p)).sort()) await visit(path.join(p, name), false);
     } else if (transcriptFormat(p)) {
       found.transcripts.push(p);
