@@ -9,6 +9,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { importRoutes } from './http/import.js';
 import { knowledgeBaseRoutes } from './http/knowledge-base.js';
+import { webRoutes } from './http/web.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -83,5 +84,6 @@ export async function buildApp(
   conversationRoutes(app, deps);
   importRoutes(app, deps);
   apiDocsRoutes(app);
+  await webRoutes(app, deps.config.WEB_DIST_DIR);
   return app;
 }
