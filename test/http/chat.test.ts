@@ -194,6 +194,12 @@ describe('bad requests get SPEC status codes and name the field', () => {
     expect(parseSse(res.body).events.at(-1)?.event).toBe('done');
   });
 
+  it('stores a denormal personality_weight such as 1.29e-297 instead of failing (regression, found by fuzzing)', async () => {
+    const { res, done } = await chat({ query: 'sidechain', personality_weight: 1.2909359159804645e-297 });
+    expect(res.statusCode).toBe(200);
+    expect((await t.deps.conversations.getTurn(done!.message_id))?.personality_weight).toBe(1.2909359159804645e-297);
+  });
+
   it('ignores unknown fields', async () => {
     const { res, done } = await chat({ query: 'sidechain', favourite_colour: 'green' });
     expect(res.statusCode).toBe(200);
