@@ -32,14 +32,28 @@ export class ChatLimits {
     private readonly settings: ChatLimitSettings,
   ) {}
 
+  /**
+   * The identity limit's RateLimit-* headers without counting, for chat responses refused before
+   * the check (400, 401, 413, 422); null when the limiter cannot say.
+   */
+  async peekHeaders(caller: ChatCaller): Promise<Record<string, string> | null> {
+    try {
+      return rateLimitHeaders(await this.limiter.peek(this.identityKey(caller)));
+    } catch {
+      return null;
+    }
+  }
+
+  private identityKey(caller: ChatCaller): LimitKey {
+    return caller.userId === null
+      ? { key: `ratelimit:ip:${caller.ip}`, limit: this.settings.ipPerHour }
+      : { key: `ratelimit:user:${caller.userId}`, limit: this.settings.userPerHour };
+  }
+
   /** `creatorSlug` only for a creator that exists: an unknown slug is answered 404, not counted. */
   async check(caller: ChatCaller, creatorSlug: string | null): Promise<ChatLimitVerdict> {
     const identityScope: LimitScope = caller.userId === null ? 'ip' : 'user';
-    const keys: LimitKey[] = [
-      caller.userId === null
-        ? { key: `ratelimit:ip:${caller.ip}`, limit: this.settings.ipPerHour }
-        : { key: `ratelimit:user:${caller.userId}`, limit: this.settings.userPerHour },
-    ];
+    const keys: LimitKey[] = [this.identityKey(caller)];
     if (creatorSlug !== null) keys.push({ key: `ratelimit:creator:${creatorSlug}`, limit: this.settings.creatorPerHour });
 
     const decision = await this.limiter.check(keys);

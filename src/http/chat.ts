@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { observedStream } from '../chat/observed-stream.js';
 import { SSE_HEADERS, writeSse } from '../chat/sse-writer.js';
@@ -38,7 +38,15 @@ export const chatDocs: RouteDoc[] = [
 
 /** POST /api/v1/chat: SPEC §1's checks in order, then the event stream. */
 export function chatRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post('/api/v1/chat', { bodyLimit: CHAT_BODY_LIMIT }, async (request, reply) => {
+  // SPEC §3: every chat response carries the identity limit's RateLimit-* headers, those refused
+  // before the limit check (400, 401, 413, 422) too: they get the state as it stands, uncounted.
+  const onSend = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (reply.statusCode < 400 || reply.hasHeader('ratelimit-limit')) return;
+    const headers = await deps.chatLimits.peekHeaders({ userId: request.chatLog?.user ?? null, ip: request.ip });
+    if (headers) reply.headers(headers);
+  };
+
+  app.post('/api/v1/chat', { bodyLimit: CHAT_BODY_LIMIT, onSend }, async (request, reply) => {
     const startedAt = performance.now();
     const body = parse(chatRequestSchema, request.body);
     const user = await deps.auth.authenticate(request.headers.authorization);

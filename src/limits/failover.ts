@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { StorageUnavailableError } from '../errors.js';
-import type { LimitDecision, LimitKey, LimiterHealth, RateLimiter } from './rate-limiter.js';
+import type { KeyState, LimitDecision, LimitKey, LimiterHealth, RateLimiter } from './rate-limiter.js';
 
 export type FailMode = 'open' | 'closed';
 
@@ -42,6 +42,16 @@ export class FailoverRateLimiter implements RateLimiter {
       this.options.log.info('rate limiter: Redis reachable again, shared counting resumed');
     }
     return decision;
+  }
+
+  async peek(key: LimitKey): Promise<KeyState> {
+    try {
+      return await this.primary.peek(key);
+    } catch (err) {
+      this.noteOutage(err);
+      if (this.options.mode === 'closed') throw new StorageUnavailableError();
+      return this.fallback.peek(key);
+    }
   }
 
   async health(): Promise<LimiterHealth> {

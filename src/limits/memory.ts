@@ -42,6 +42,11 @@ export class MemoryRateLimiter implements RateLimiter {
     return { rejectedBy: rejectedBy === -1 ? null : rejectedBy, states };
   }
 
+  async peek(key: LimitKey): Promise<KeyState> {
+    const now = this.now();
+    return stateOf(this.live(key.key, now), key.limit, now, this.windowMs);
+  }
+
   async health(): Promise<LimiterHealth> {
     return { status: 'ok', detail: 'not configured: in-process rate limiter' };
   }

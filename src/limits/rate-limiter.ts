@@ -41,6 +41,8 @@ export interface RateLimiter {
   readonly kind: 'memory' | 'redis';
   readonly stats: LimiterStats;
   check(keys: readonly LimitKey[]): Promise<LimitDecision>;
+  /** Where one key stands now, without counting anything. */
+  peek(key: LimitKey): Promise<KeyState>;
   health(): Promise<LimiterHealth>;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
-import { SLIDING_WINDOW_LUA } from './sliding-window-script.js';
-import { HOUR_MS, type LimitDecision, type LimitKey, type LimiterHealth, type RateLimiter } from './rate-limiter.js';
+import { PEEK_LUA, SLIDING_WINDOW_LUA } from './sliding-window-script.js';
+import { HOUR_MS, type KeyState, type LimitDecision, type LimitKey, type LimiterHealth, type RateLimiter } from './rate-limiter.js';
 
 export interface RedisLimiterOptions {
   windowMs?: number;
@@ -19,6 +19,7 @@ type SlidingWindowReply = number[];
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     chrysopediaSlidingWindow(numKeys: number, ...args: (string | number)[]): Result<SlidingWindowReply, Context>;
+    chrysopediaPeek(numKeys: number, ...args: (string | number)[]): Result<SlidingWindowReply, Context>;
   }
 }
 
@@ -39,6 +40,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.now = options.now;
     // defineCommand sends EVALSHA and falls back to EVAL when a restarted Redis lost the script.
     client.defineCommand('chrysopediaSlidingWindow', { lua: SLIDING_WINDOW_LUA });
+    client.defineCommand('chrysopediaPeek', { lua: PEEK_LUA });
   }
 
   async check(keys: readonly LimitKey[]): Promise<LimitDecision> {
@@ -56,6 +58,11 @@ export class RedisRateLimiter implements RateLimiter {
       return { limit: k.limit, remaining: Math.max(0, k.limit - count), resetMs: Number(reply[2 + 2 * i]) };
     });
     return { rejectedBy: rejected === 0 ? null : rejected - 1, states };
+  }
+
+  async peek(key: LimitKey): Promise<KeyState> {
+    const [count, reset] = await this.client.chrysopediaPeek(1, this.prefix + key.key, this.now ? this.now() : '', this.windowMs, key.limit);
+    return { limit: key.limit, remaining: Math.max(0, key.limit - Number(count)), resetMs: Number(reset) };
   }
 
   async health(): Promise<LimiterHealth> {

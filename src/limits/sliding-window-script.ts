@@ -8,6 +8,31 @@
  * Returns { rejected, count_1, reset_ms_1, count_2, reset_ms_2, … }: rejected is the 1-based index
  * of the first key at its limit, 0 when the request was added to every key.
  */
+/**
+ * Where one key stands, counting nothing: KEYS[1]; ARGV[1] now (or "" for TIME), ARGV[2] window,
+ * ARGV[3] limit. Returns { count, reset_ms } with the same meaning as the check's.
+ */
+export const PEEK_LUA = `
+local now = tonumber(ARGV[1])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local from = '(' .. (now - window)
+local count = redis.call('ZCOUNT', KEYS[1], from, '+inf')
+local reset = 0
+if count > 0 then
+  local at = count - limit
+  if at < 0 then at = 0 end
+  local entry = redis.call('ZRANGEBYSCORE', KEYS[1], from, '+inf', 'WITHSCORES', 'LIMIT', at, 1)
+  reset = tonumber(entry[2]) + window - now
+  if reset < 0 then reset = 0 end
+end
+return { count, reset }
+`;
+
 export const SLIDING_WINDOW_LUA = `
 local now = tonumber(ARGV[1])
 if not now then

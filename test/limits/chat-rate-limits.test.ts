@@ -63,6 +63,25 @@ describe.each(limiterKinds)('chat rate limits ($name limiter)', ({ make }) => {
     expect((await chat({ query: 'sidechain compression' }, { ip: '198.51.100.4' })).statusCode).toBe(200);
   });
 
+  it('puts RateLimit-* on responses refused before the check too (422, 400, 413, 401), without counting them', async () => {
+    await start({ RATE_LIMIT_IP_PER_HOUR: '3' });
+    expect((await chat({ query: 'sidechain compression' })).statusCode).toBe(200);
+    const raw = (payload: string, headers: Record<string, string> = {}) =>
+      t!.app.inject({ method: 'POST', url: '/api/v1/chat', headers: { ...jsonHeaders, ...headers }, remoteAddress: '203.0.113.7', payload });
+    for (const res of [
+      await chat({ query: '' }),
+      await raw('{"query":'),
+      await raw(JSON.stringify({ query: 'x', pad: 'y'.repeat(17 * 1024) })),
+      await raw(JSON.stringify({ query: 'kick' }), { authorization: 'Bearer nope' }),
+    ]) {
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.headers['ratelimit-limit']).toBe('3');
+      expect(res.headers['ratelimit-remaining']).toBe('2');
+      expect(Number(res.headers['ratelimit-reset'])).toBeGreaterThan(3590);
+    }
+    expect((await chat({ query: 'sidechain compression' })).headers['ratelimit-remaining']).toBe('1');
+  });
+
   it('counts an authenticated user per user, not per IP, with RATE_LIMIT_USER_PER_HOUR', async () => {
     await start({ RATE_LIMIT_USER_PER_HOUR: '3', RATE_LIMIT_IP_PER_HOUR: '1' });
     const alice = { authorization: 'Bearer user:alice' };

@@ -152,6 +152,23 @@ describe.each(factories)('$name rate limiter', ({ name, make }) => {
     expect((await limiter.check([{ key, limit: 3 }])).states[0]).toEqual({ limit: 3, remaining: 1, resetMs: HOUR_MS - 60_000 });
   });
 
+  it('peeks at a key without counting: same state as the check reported, and the count unchanged', async () => {
+    const clock = new TestClock();
+    const limiter = await make(clock);
+    const key = fresh('peek');
+    expect(await limiter.peek({ key, limit: 2 })).toEqual({ limit: 2, remaining: 2, resetMs: 0 });
+    await limiter.check([{ key, limit: 2 }]);
+    clock.advance(1000);
+    const seen = await limiter.peek({ key, limit: 2 });
+    expect(seen).toEqual({ limit: 2, remaining: 1, resetMs: HOUR_MS - 1000 });
+    expect(await limiter.peek({ key, limit: 2 })).toEqual(seen);
+    expect((await limiter.check([{ key, limit: 2 }])).rejectedBy).toBeNull();
+    const full = await limiter.peek({ key, limit: 2 });
+    expect(full).toEqual({ limit: 2, remaining: 0, resetMs: HOUR_MS - 1000 });
+    clock.advance(HOUR_MS);
+    expect(await limiter.peek({ key, limit: 2 })).toEqual({ limit: 2, remaining: 2, resetMs: 0 });
+  });
+
   it('leaves the identity count unchanged when the creator limit refuses', async () => {
     const limiter = await make(new TestClock());
     const identity = fresh('identity');

@@ -44,6 +44,14 @@ class TimedLimiter implements RateLimiter {
       this.waits.push(performance.now() - started);
     }
   }
+  async peek(key: LimitKey) {
+    const started = performance.now();
+    try {
+      return await this.inner.peek(key);
+    } finally {
+      this.waits.push(performance.now() - started);
+    }
+  }
   health() {
     return this.inner.health();
   }
