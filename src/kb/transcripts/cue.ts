@@ -1,3 +1,5 @@
+import { cueText } from './cue-text.js';
+
 /** One timed caption of a transcript, its markup already removed. */
 export interface Cue {
   start: number;
@@ -45,3 +47,29 @@ export function blocks(lines: readonly string[], from = 0): { line: number; line
 
 const byStart = (a: Cue, b: Cue) => a.start - b.start || a.end - b.end || a.line - b.line;
 export const sortCues = (cues: Cue[]): Cue[] => cues.sort(byStart);
+
+/**
+ * The part of a cue both formats share once its timing is read: the payload lines after the
+ * timing line become the cue's text; a timing line among them means a blank line is missing.
+ */
+export function addCue(
+  payload: readonly string[],
+  timing: { start: number; end: number },
+  timingLine: number,
+  cues: Cue[],
+  problems: LineProblem[],
+): void {
+  const stray = payload.findIndex((l) => l.includes('-->'));
+  if (stray >= 0) {
+    problems.push({ line: timingLine + 1 + stray, message: 'a timing line inside a cue: is a blank line missing before it?' });
+    return;
+  }
+  const words = cueText(payload.join('\n'));
+  if (words) cues.push({ start: timing.start, end: timing.end, text: words, line: timingLine });
+}
+
+/** The parse's result: cues in start order; a file without a cue or a problem is one. */
+export function finish(cues: Cue[], problems: LineProblem[]): ParsedTranscript {
+  if (cues.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'no cues in the file' });
+  return { cues: sortCues(cues), problems };
+}

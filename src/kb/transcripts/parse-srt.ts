@@ -1,5 +1,4 @@
-import { blocks, sortCues, splitLines, type Cue, type LineProblem, type ParsedTranscript } from './cue.js';
-import { cueText } from './cue-text.js';
+import { addCue, blocks, finish, splitLines, type Cue, type LineProblem, type ParsedTranscript } from './cue.js';
 import { parseTiming } from './timestamp.js';
 
 /**
@@ -28,15 +27,7 @@ export function parseSrt(text: string): ParsedTranscript {
       problems.push({ line: timingLine, message: timing.error });
       continue;
     }
-    const payload = block.lines.slice(timingIndex + 1);
-    const stray = payload.findIndex((l) => l.includes('-->'));
-    if (stray >= 0) {
-      problems.push({ line: timingLine + 1 + stray, message: 'a timing line inside a cue: is a blank line missing before it?' });
-      continue;
-    }
-    const words = cueText(payload.join('\n'));
-    if (words) cues.push({ start: timing.start, end: timing.end, text: words, line: timingLine });
+    addCue(block.lines.slice(timingIndex + 1), timing, timingLine, cues, problems);
   }
-  if (cues.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'no cues in the file' });
-  return { cues: sortCues(cues), problems };
+  return finish(cues, problems);
 }
