@@ -6,6 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createParser } from 'eventsource-parser';
 import { startFakeLlm } from './fake-llm.js';
+import { createServer, type AddressInfo } from 'node:net';
 import { spawnServer } from '../test/helpers/spawn-server.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -36,16 +37,31 @@ async function oneChat(base: string, i: number): Promise<'done' | string> {
   });
   if (res.status !== 200) return `http ${res.status}`;
   let last = '';
-  const parser = createParser({ onEvent: (e) => (last = e.event ?? '') });
+  const parser = createParser({
+    onEvent: (e) => {
+      last = e.event ?? '';
+      if (last === 'error') last = `error ${(JSON.parse(e.data) as { code?: string }).code ?? ''}`;
+    },
+  });
   const decoder = new TextDecoder();
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
   return last === 'done' ? 'done' : `ended with ${last || 'nothing'}`;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => probe.once('listening', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
 }
 
 const llm = await startFakeLlm({ reply: { text: 'Duck the bass with a sidechain compressor keyed from the kick [1], release about a quarter note [2].', firstTokenDelayMs: 50, tokenIntervalMs: 10 } });
 const dataDir = await mkdtemp(path.join(tmpdir(), 'chrysopedia-soak-'));
 const server = await spawnServer({
   DATA_DIR: dataDir,
+  PORT: String(await freePort()),
+  LOG_LEVEL: 'warn',
   LLM_BASE_URL: llm.baseUrl,
   LLM_API_KEY: 'soak',
   RATE_LIMIT_IP_PER_HOUR: '100000000',
@@ -74,6 +90,15 @@ await Promise.all(
   }),
 );
 clearInterval(sampler);
+// What the server itself said went wrong (warn and above), for the report.
+const serverProblems = server
+  .output()
+  .split('\n')
+  .filter((l) => /"level":(40|50|60)/.test(l))
+  .map((l) => {
+    const { msg, reason, code, err } = JSON.parse(l) as { msg?: string; reason?: string; code?: string; err?: { message?: string } };
+    return [msg, code, reason, err?.message].filter(Boolean).join(' · ');
+  });
 const [turns] = await (async () => {
   await server.stop();
   const { PgliteDb } = await import('../src/store/pg/pglite-db.js');
@@ -106,6 +131,9 @@ const section = [
   '|---|---|---|---|---|---|',
   `| ${done} | ${errorCount}${errorCount ? ` (${[...errors].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} | ${turns} | ${mb(avg(second.map((s) => s.rss)))} → ${mb(avg(last.map((s) => s.rss)))} MiB (${(growth('rss') * 100).toFixed(1)} %) | ${mb(avg(second.map((s) => s.heap)))} → ${mb(avg(last.map((s) => s.heap)))} MiB (${(growth('heap') * 100).toFixed(1)} %) | ${flat && errorCount === 0 ? 'flat, no errors' : 'NOT flat or errors'} |`,
   '',
+  ...(serverProblems.length > 0
+    ? ['Warnings and errors the server logged:', '', ...[...new Set(serverProblems)].slice(0, 10).map((p) => `- ${p}`), '']
+    : []),
   'Samples (s, RSS MiB, heap MiB, streams completed):',
   '',
   '```',

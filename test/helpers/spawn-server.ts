@@ -26,8 +26,19 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 60_00
   };
   child.stdout?.on('data', capture);
   child.stderr?.on('data', capture);
+  const fixedPort = env.PORT && env.PORT !== '0' ? env.PORT : null;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), timeoutMs);
+    // On a known port (any log level): ready when /healthz answers.
+    if (fixedPort) {
+      const base = `http://127.0.0.1:${fixedPort}`;
+      const poll = () =>
+        fetch(`${base}/healthz`).then(
+          (r) => (r.ok ? (clearTimeout(timer), resolve(base)) : setTimeout(poll, 200)),
+          () => (child.exitCode === null ? setTimeout(poll, 200) : undefined),
+        );
+      void poll();
+    }
     const check = () => {
       const m = /"url":"(http:\/\/[^"]+)".*chrysopedia chat listening/.exec(out);
       if (m?.[1]) {
