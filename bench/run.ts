@@ -1,19 +1,26 @@
 /**
  * npm run bench → BENCHMARKS.md; npm run bench:quick → every section at toy sizes, printed (and
- * written only with --out FILE). Progress goes to stderr.
+ * written only with --out FILE). `--only <words>` runs the sections whose title has them, e.g.
+ * `--only "requests per second"`; BENCH_CPU_PROF=<dir> writes the service's CPU profiles there.
+ * Progress goes to stderr.
  */
 import { writeFile } from 'node:fs/promises';
 import { FULL, QUICK } from './profile.js';
 import { runBench } from './run-bench.js';
+import { SECTIONS } from './sections/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outIndex = args.indexOf('--out');
-const out = outIndex >= 0 ? args[outIndex + 1] : quick ? undefined : 'BENCHMARKS.md';
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args[onlyIndex + 1]?.toLowerCase() : undefined;
+// A partial run is for investigating (e.g. with BENCH_CPU_PROF=dir): it never overwrites the report.
+const out = outIndex >= 0 ? args[outIndex + 1] : quick || only ? undefined : 'BENCHMARKS.md';
 
 const report = await runBench(quick ? QUICK : FULL, {
   command: quick ? 'npm run bench:quick' : 'npm run bench',
   log: (line) => process.stderr.write(`${line}\n`),
+  sections: only ? SECTIONS.filter((s) => s.title.toLowerCase().includes(only)) : SECTIONS,
 });
 if (out) {
   await writeFile(out, report.markdown);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -26,8 +26,8 @@ export interface BenchEnvironment {
   redisUrl: string;
   postgres: boolean;
   redis: boolean;
-  /** Node flags for the service process, e.g. --cpu-prof (BENCH_CPU_PROF=1). */
-  serviceFlags: string[];
+  /** BENCH_CPU_PROF: a directory for CPU profiles of the service during the measured windows. */
+  cpuProfileDir: string | null;
 }
 
 /**
@@ -107,9 +107,23 @@ export class BenchContext {
     }
     this.log(`starting the service (${BACKENDS[backend].label})`);
     // Services stop before the databases they use are dropped: cleanups run last-in, first-out.
-    const child = await startChild('service', { env, nodeFlags: ['--expose-gc', ...this.env.serviceFlags] });
+    const child = await startChild('service', { env, nodeFlags: ['--expose-gc'] });
     this.cleanups.push(() => child.stop());
     return child;
+  }
+
+  /** Runs fn; with BENCH_CPU_PROF, the service's CPU profile of just that window goes to <dir>/<name>.cpuprofile. */
+  async profiled<T>(service: BenchChild, name: string, fn: () => Promise<T>): Promise<T> {
+    const dir = this.env.cpuProfileDir;
+    if (!dir) return fn();
+    await mkdir(dir, { recursive: true });
+    await service.call('profileStart');
+    try {
+      return await fn();
+    } finally {
+      const file = await service.call<string>('profileStop', path.join(dir, `${name.replace(/[^\w.-]+/g, '-')}.cpuprofile`));
+      this.log(`CPU profile: ${file}`);
+    }
   }
 
   async close(): Promise<void> {
@@ -154,5 +168,5 @@ export async function detectEnvironment(env: Record<string, string | undefined>)
   // A database number of its own, so that the limiter's keys from a run never meet anyone else's.
   const redisUrl = env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/2';
   const [postgres, redis] = await Promise.all([postgresReachable(pgAdminUrl), redisReachable(redisUrl)]);
-  return { pgAdminUrl, redisUrl, postgres, redis, serviceFlags: env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [] };
+  return { pgAdminUrl, redisUrl, postgres, redis, cpuProfileDir: env.BENCH_CPU_PROF ? path.resolve(env.BENCH_CPU_PROF) : null };
 }

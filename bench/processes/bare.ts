@@ -1,28 +1,52 @@
 /**
- * The baseline of the throughput section: a bare Fastify route at the chat's path that streams
- * the bytes of a real chat answer (sent by the parent), frame by frame as the service writes
- * them, without the service's work (no validation, database, retrieval, LLM call or logging).
+ * The baseline of the throughput section: a bare Fastify route at the chat's path that streams the
+ * events of a real chat answer (sent by the parent) through the service's own SSE writer, so the
+ * bytes and the writes are the service's, without the service's work (validation, database,
+ * retrieval, the LLM request, metrics, request logs). Mode "blob" instead writes the same bytes
+ * in one go, for scale.
  */
 import Fastify from 'fastify';
-import { SSE_HEADERS } from '../../src/chat/sse-writer.js';
+import type { ChatEvent } from '../../src/chat/chat-events.js';
+import { SSE_HEADERS, writeSse } from '../../src/chat/sse-writer.js';
 import { serveParent } from '../lib/child-side.js';
 
-let frames: string[] = [];
+interface Answer {
+  idPrefix: string;
+  events: ChatEvent[];
+  bytes: string;
+}
+
+let answer: Answer = { idPrefix: '', events: [], bytes: '' };
+let mode: 'stream' | 'blob' = 'stream';
+
+async function* replay(events: ChatEvent[]): AsyncGenerator<ChatEvent, void, void> {
+  yield* events;
+}
+
 const app = Fastify({ logger: false });
 app.post('/api/v1/chat', async (_request, reply) => {
   reply.hijack();
   reply.raw.writeHead(200, SSE_HEADERS);
-  for (const frame of frames) reply.raw.write(frame);
-  reply.raw.end();
+  if (mode === 'blob') {
+    reply.raw.end(answer.bytes);
+    return;
+  }
+  reply.raw.flushHeaders();
+  await writeSse(reply.raw, replay(answer.events), { idPrefix: answer.idPrefix, pingMs: 15_000 });
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
 serveParent(
   url,
   {
-    frames: (payload) => {
-      frames = payload as string[];
-      return frames.length;
+    cpu: () => process.cpuUsage(),
+    answer: (payload) => {
+      answer = payload as Answer;
+      return answer.events.length;
+    },
+    mode: (payload) => {
+      mode = payload === 'blob' ? 'blob' : 'stream';
+      return mode;
     },
   },
   () => app.close(),

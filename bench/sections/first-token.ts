@@ -36,13 +36,9 @@ export const firstTokenSection: Section = {
         const perClient = Math.max(p.requestsPerStream, Math.ceil(p.minRequests / concurrency));
         const rounds: Round[] = [];
         for (let r = 0; r < p.rounds; r++) {
-          const { results } = await closedLoop(pool, {
-            concurrency,
-            perClient,
-            warmupPerClient: 1,
-            staggerMs: concurrency > 1 ? streamMs : 0,
-            body: chatBody,
-          });
+          const { results } = await ctx.profiled(service, `first-token-${backend.name}-c${concurrency}-round${r + 1}`, () =>
+            closedLoop(pool, { concurrency, perClient, warmupPerClient: 1, staggerMs: concurrency > 1 ? streamMs : 0, body: chatBody }),
+          );
           const overheads = results.filter((x) => x.firstTokenMs !== null).map((x) => x.firstTokenMs! - llm.firstTokenDelayMs);
           rounds.push({ p50: quantile(overheads, 0.5), p99: quantile(overheads, 0.99), n: results.length, failures: failureSummary(results) });
         }
