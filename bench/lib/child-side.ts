@@ -1,3 +1,5 @@
+import { setImmediate as tick } from 'node:timers/promises';
+
 type Handler = (payload: unknown) => unknown;
 
 interface Request {
@@ -31,4 +33,15 @@ export function serveParent(url: string, handlers: Record<string, Handler>, onSt
   // The parent gone (killed, crashed): do not linger.
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready', url });
+}
+
+/** The process's memory after full GCs (node --expose-gc). */
+export async function memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
+  if (!globalThis.gc) throw new Error('run with --expose-gc');
+  // Several passes, with a turn of the event loop between them, so that weak refs and finalizers settle.
+  for (let i = 0; i < 4; i++) {
+    globalThis.gc();
+    await tick();
+  }
+  return process.memoryUsage();
 }

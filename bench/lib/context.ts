@@ -37,7 +37,7 @@ export interface BenchEnvironment {
  */
 export class BenchContext {
   private fake: Promise<BenchChild> | null = null;
-  private readonly services = new Map<BackendName, Promise<BenchChild>>();
+  private readonly services = new Map<string, Promise<BenchChild>>();
   private readonly cleanups: (() => Promise<void>)[] = [];
 
   constructor(
@@ -61,10 +61,19 @@ export class BenchContext {
   }
 
   service(backend: BackendName): Promise<BenchChild> {
-    let started = this.services.get(backend);
+    return this.once(backend, () => this.startService(backend));
+  }
+
+  /** The embedded service without an LLM: the extractive answerer, a chunk every 5 s (its slowest). */
+  extractiveService(): Promise<BenchChild> {
+    return this.once('extractive', () => this.startService('pglite', { llm: false }));
+  }
+
+  private once(key: string, start: () => Promise<BenchChild>): Promise<BenchChild> {
+    let started = this.services.get(key);
     if (!started) {
-      started = this.startService(backend);
-      this.services.set(backend, started);
+      started = start();
+      this.services.set(key, started);
     }
     return started;
   }
@@ -83,15 +92,15 @@ export class BenchContext {
     return db;
   }
 
-  private async startService(backend: BackendName): Promise<BenchChild> {
-    const fake = await this.fakeLlm();
+  private async startService(backend: BackendName, options: { llm: boolean } = { llm: true }): Promise<BenchChild> {
+    const llm: Record<string, string> = options.llm
+      ? { LLM_BASE_URL: (await this.fakeLlm()).url, LLM_API_KEY: 'bench', LLM_MODEL: 'bench-model' }
+      : { EXTRACTIVE_CHUNK_DELAY_MS: '5000' };
     const env: Record<string, string> = {
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'info',
-      LLM_BASE_URL: fake.url,
-      LLM_API_KEY: 'bench',
-      LLM_MODEL: 'bench-model',
+      ...llm,
       // Held-open streams stall after their first token for as long as the benchmark needs.
       LLM_IDLE_TIMEOUT_MS: '600000',
       RATE_LIMIT_USER_PER_HOUR: NO_LIMIT,
@@ -105,7 +114,7 @@ export class BenchContext {
       env.DATABASE_URL = (await this.throwawayDatabase()).url;
       if (this.env.redis) env.REDIS_URL = this.env.redisUrl;
     }
-    this.log(`starting the service (${BACKENDS[backend].label})`);
+    this.log(`starting the service (${BACKENDS[backend].label}${options.llm ? '' : ', no LLM'})`);
     // Services stop before the databases they use are dropped: cleanups run last-in, first-out.
     const child = await startChild('service', { env, nodeFlags: ['--expose-gc'] });
     this.cleanups.push(() => child.stop());

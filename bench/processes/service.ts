@@ -6,29 +6,20 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { setImmediate as tick } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
-import { serveParent } from '../lib/child-side.js';
+import { memoryAfterGc, serveParent } from '../lib/child-side.js';
 
 const { url, stop } = await startServer(loadConfig(process.env));
 const inspector = new Session();
-
-async function memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
-  if (!globalThis.gc) throw new Error('run with --expose-gc');
-  // Several passes, with a turn of the event loop between them, so that weak refs and finalizers settle.
-  for (let i = 0; i < 4; i++) {
-    globalThis.gc();
-    await tick();
-  }
-  return process.memoryUsage();
-}
 
 serveParent(
   url,
   {
     memory: memoryAfterGc,
     cpu: () => process.cpuUsage(),
+    heapSnapshot: (file) => writeHeapSnapshot(String(file)),
     profileStart: async () => {
       inspector.connect();
       await inspector.post('Profiler.enable');

@@ -1,7 +1,4 @@
-import { createParser } from 'eventsource-parser';
-import { request } from 'undici';
-import type { ChatEvent } from '../../src/chat/chat-events.js';
-import { sseFrame } from '../../src/chat/sse-writer.js';
+import { captureAnswer } from '../lib/capture-answer.js';
 import { startChild, type BenchChild } from '../lib/child-process.js';
 import { fmt, table, verdict } from '../lib/markdown.js';
 import { answerTokens, chatBody } from '../lib/questions.js';
@@ -10,25 +7,6 @@ import { median } from '../lib/stats.js';
 import type { Section, SectionResult, TargetCheck } from './section.js';
 
 const TARGET_RATIO = 0.4;
-
-/** One real chat answer from the service: its events and id prefix, checked to rebuild the exact bytes. */
-async function captureAnswer(url: string): Promise<{ idPrefix: string; events: ChatEvent[]; bytes: string }> {
-  const res = await request(`${url}/api/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody(0) });
-  const bytes = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`capturing a chat answer: HTTP ${res.statusCode}: ${bytes.slice(0, 200)}`);
-  const events: ChatEvent[] = [];
-  let idPrefix = '';
-  const parser = createParser({
-    onEvent: (e) => {
-      idPrefix ||= e.id?.replace(/:\d+$/, '') ?? '';
-      events.push({ event: e.event, data: JSON.parse(e.data) } as ChatEvent);
-    },
-  });
-  parser.feed(bytes);
-  const rebuilt = events.map((e, i) => sseFrame(`${idPrefix}:${i + 1}`, e.event, e.data)).join('');
-  if (rebuilt !== bytes) throw new Error('the captured answer does not rebuild to the same bytes');
-  return { idPrefix, events, bytes };
-}
 
 interface Contender {
   label: string;
