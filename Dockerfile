@@ -12,6 +12,7 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/src/kb/demo ./src/kb/demo
 COPY --from=build /app/schema ./schema

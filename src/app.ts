@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { apiDocsRoutes } from './http/api-docs.js';
 import { chatRoutes } from './http/chat.js';
@@ -8,12 +9,22 @@ import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { importRoutes } from './http/import.js';
 import { knowledgeBaseRoutes } from './http/knowledge-base.js';
+import { webRoutes } from './http/web.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the request log line says of a chat (never the query text at info). */
     chatLog?: { user: string | null; creator: string | null; query_length: number };
   }
+}
+
+/**
+ * Fastify 5.12 ignores a bare hop count (it cannot tell the proxy from a client that forges the
+ * header), but SPEC §3 allows one: trust the first n hops, as proxy-addr's hop function says.
+ * Only sound when clients cannot reach the app except through those proxies (docs/rate-limits.md).
+ */
+function trustProxyOption(trust: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -27,8 +38,7 @@ export async function buildApp(
     loggerInstance: deps.log as FastifyBaseLogger,
     // One line per request, written by the onResponse hook below, replaces Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
-    // Fastify accepts a hop count too, though its typings do not say so.
-    trustProxy: deps.config.TRUST_PROXY as FastifyServerOptions['trustProxy'],
+    trustProxy: trustProxyOption(deps.config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
@@ -74,5 +84,6 @@ export async function buildApp(
   conversationRoutes(app, deps);
   importRoutes(app, deps);
   apiDocsRoutes(app);
+  await webRoutes(app, deps.config.WEB_DIST_DIR);
   return app;
 }

@@ -51,7 +51,8 @@ export const envSchema = z.object({
   RATE_LIMIT_CREATOR_PER_HOUR: int(300, 1),
   RATE_LIMIT_FAIL: z.enum(['open', 'closed']).default('open'),
   TRUST_PROXY: trustProxy,
-  JWT_SECRET: optionalText,
+  // HS256 is only as strong as its key: RFC 7518 §3.2 asks for at least the hash size (32 bytes).
+  JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   JWT_JWKS_URL: optionalUrl,
   JWT_ISSUER: optionalText,
   JWT_AUDIENCE: optionalText,
@@ -60,6 +61,8 @@ export const envSchema = z.object({
   SSE_PING_MS: int(15000, 10),
   EXTRACTIVE_CHUNK_DELAY_MS: int(15, 0, 5000),
   LOAD_DEMO_KB: bool(true),
+  /** The built chat page (Vite's output); default: web/dist of this package. */
+  WEB_DIST_DIR: z.string().min(1).optional(),
 });
 
 export type Config = z.output<typeof envSchema>;

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { type Authenticator, NoCredentialsAuthenticator } from './auth/authenticator.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { BearerAuthenticator } from './auth/bearer-authenticator.js';
+import { JwtVerifier } from './auth/jwt-verifier.js';
+import { ChatLimits } from './chat/chat-limits.js';
 import { ChatService } from './chat/chat-service.js';
 import { OpenStreams } from './chat/open-streams.js';
 import { TermMergingRewriter } from './chat/standalone-query.js';
@@ -9,6 +12,8 @@ import { loadDemoIfEmpty } from './kb/demo-kb.js';
 import type { Answerer } from './llm/answerer.js';
 import { buildLlm } from './llm/build-llm.js';
 import { ExtractiveAnswerer } from './llm/extractive-answerer.js';
+import { createRateLimiter } from './limits/create-limiter.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
 import { FullTextSearch } from './retrieval/full-text-search.js';
 import type { PassageSearch } from './retrieval/passage-search.js';
 import type { ConversationStore } from './store/conversation-store.js';
@@ -18,8 +23,10 @@ import { migrate } from './store/migrate.js';
 import { Metrics } from './metrics.js';
 import { PgConversationStore } from './store/pg/pg-conversation-store.js';
 import { PgKbStore } from './store/pg/pg-kb-store.js';
+import { PgUserStore } from './store/pg/pg-user-store.js';
 import { PgliteDb } from './store/pg/pglite-db.js';
 import { PostgresDb } from './store/pg/postgres-db.js';
+import type { UserStore } from './store/user-store.js';
 
 /** Everything the app needs, built once at start and passed down. */
 export interface Deps {
@@ -28,20 +35,24 @@ export interface Deps {
   db: Db;
   kb: KbStore;
   conversations: ConversationStore;
+  users: UserStore;
   search: PassageSearch;
   answerer: Answerer;
   auth: Authenticator;
   chat: ChatService;
   streams: OpenStreams;
   metrics: Metrics;
+  limiter: RateLimiter;
+  chatLimits: ChatLimits;
   close(): Promise<void>;
 }
 
 export interface DepsOverrides {
   db?: Db;
   answerer?: Answerer;
-  /** A seam for tests of authenticated behaviour until real credentials exist. */
+  /** Tests: a known user without credentials, or a limiter on a key prefix of their own. */
   auth?: Authenticator;
+  limiter?: RateLimiter;
   /** Skip loading the demo knowledge base even when the database is empty. */
   skipDemo?: boolean;
 }
@@ -62,6 +73,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     if (loaded) log.info({ passages: loaded.passages.inserted }, 'demo knowledge base loaded');
   }
   const conversations = new PgConversationStore(db);
+  const users = new PgUserStore(db);
   const search = new FullTextSearch(db);
   const llm = buildLlm(config, log, new TermMergingRewriter());
   const answerer = overrides.answerer ?? llm?.answerer ?? new ExtractiveAnswerer(config.EXTRACTIVE_CHUNK_DELAY_MS);
@@ -76,18 +88,30 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     historyTurns: config.CHAT_HISTORY_TURNS,
   });
   const streams = new OpenStreams();
+  const limiter = overrides.limiter ?? (await createRateLimiter(config, log));
+  const chatLimits = new ChatLimits(limiter, {
+    userPerHour: config.RATE_LIMIT_USER_PER_HOUR,
+    ipPerHour: config.RATE_LIMIT_IP_PER_HOUR,
+    creatorPerHour: config.RATE_LIMIT_CREATOR_PER_HOUR,
+  });
   return {
     config,
     log,
     db,
     kb,
     conversations,
+    users,
     search,
     answerer,
-    auth: overrides.auth ?? new NoCredentialsAuthenticator(),
+    auth: overrides.auth ?? new BearerAuthenticator({ users, jwt: JwtVerifier.fromConfig(config, log) }),
     chat,
     streams,
-    metrics: new Metrics(() => streams.size),
-    close: () => db.close(),
+    metrics: new Metrics({ openStreams: () => streams.size, limiterStats: () => limiter.stats }),
+    limiter,
+    chatLimits,
+    close: async () => {
+      await limiter.close();
+      await db.close();
+    },
   };
 }

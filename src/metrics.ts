@@ -60,8 +60,27 @@ export class Metrics {
   });
   readonly openStreams: Gauge;
 
-  constructor(openStreams: () => number) {
+  constructor(sources: { openStreams: () => number; limiterStats: () => { outages: number; fallbackChecks: number } }) {
+    const { openStreams, limiterStats } = sources;
     collectDefaultMetrics({ register: this.registry, prefix: 'chrysopedia_' });
+    new Counter({
+      name: 'chrysopedia_rate_limit_redis_outages_total',
+      help: 'Times Redis became unreachable for the rate limiter',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(limiterStats().outages);
+      },
+    });
+    new Counter({
+      name: 'chrysopedia_rate_limit_fallback_checks_total',
+      help: 'Rate-limit checks answered by the in-process limiter while Redis was unreachable (RATE_LIMIT_FAIL=open)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(limiterStats().fallbackChecks);
+      },
+    });
     this.openStreams = new Gauge({
       name: 'chrysopedia_open_streams',
       help: 'Chat streams open now',

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 
 export interface RequestUser {
+  /** The users.id: the key of per-user rate limits and conversation ownership. */
   id: string;
   name: string;
   role: 'user' | 'admin';
@@ -11,12 +12,6 @@ export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<RequestUser | null>;
 }
 
-export const invalidCredentials = () => new AppError('invalid_credentials', 'Invalid credentials');
-
-/** Until tokens exist every presented credential is unverifiable, hence refused (never anonymous). */
-export class NoCredentialsAuthenticator implements Authenticator {
-  async authenticate(authorization: string | undefined): Promise<RequestUser | null> {
-    if (authorization === undefined) return null;
-    throw invalidCredentials();
-  }
-}
+// One answer for every way a credential can be wrong, so a caller learns nothing about which.
+export const invalidCredentials = () =>
+  new AppError('invalid_credentials', 'Invalid credentials', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });

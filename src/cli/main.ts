@@ -1,18 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { registerChat } from './chat.js';
+import { registerEval } from './eval.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
 
 export function buildProgram(): Command {
   const program = new Command('chrysopedia')
     .description('Chrysopedia Chat: cited answers from creators\' music-production teaching')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Errors come back to main() (and its exit code) instead of exiting from inside commander.
+    .exitOverride();
   registerChat(program);
   registerImport(program);
   registerServe(program);
   registerMigrate(program);
+  registerUsers(program);
+  registerEval(program);
   return program;
 }
 

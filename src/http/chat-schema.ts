@@ -1,16 +1,16 @@
 import { z } from 'zod';
+import { text } from '../text.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const codePoints = (s: string) => [...s].length;
 
 /** SPEC §1 request body. Unknown fields are dropped. */
 export const chatRequestSchema = z.object({
-  query: z
-    .string({ error: 'must be a string' })
+  query: text('must be a string')
     .trim()
     .refine((s) => s.length > 0, 'must not be empty or only whitespace')
     .refine((s) => codePoints(s) <= 1000, 'must be at most 1000 characters'),
-  creator: z.string({ error: 'must be a string or null' }).max(100, 'must be at most 100 characters').nullable().default(null),
+  creator: text('must be a string or null').max(100, 'must be at most 100 characters').nullable().default(null),
   conversation_id: z
     .string({ error: 'must be a UUID string or null' })
     .regex(UUID, 'must be a UUID')

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { observedStream } from '../chat/observed-stream.js';
 import { SSE_HEADERS, writeSse } from '../chat/sse-writer.js';
@@ -38,17 +38,34 @@ export const chatDocs: RouteDoc[] = [
 
 /** POST /api/v1/chat: SPEC §1's checks in order, then the event stream. */
 export function chatRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post('/api/v1/chat', { bodyLimit: CHAT_BODY_LIMIT }, async (request, reply) => {
+  // SPEC §3: every chat response carries the identity limit's RateLimit-* headers, those refused
+  // before the limit check (400, 401, 413, 422) too: they get the state as it stands, uncounted.
+  const onSend = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (reply.statusCode < 400 || reply.hasHeader('ratelimit-limit')) return;
+    const headers = await deps.chatLimits.peekHeaders({ userId: request.chatLog?.user ?? null, ip: request.ip });
+    if (headers) reply.headers(headers);
+  };
+
+  app.post('/api/v1/chat', { bodyLimit: CHAT_BODY_LIMIT, onSend }, async (request, reply) => {
     const startedAt = performance.now();
     const body = parse(chatRequestSchema, request.body);
     const user = await deps.auth.authenticate(request.headers.authorization);
     request.chatLog = { user: user?.id ?? null, creator: body.creator, query_length: body.query.length };
     request.log.debug({ query: body.query }, 'chat query');
-    // Seam (rate limits): the identity limit goes here, the creator limit after the creator lookup.
+    // Both limits are one atomic check (a refused request consumes neither), so the creator is
+    // looked up first; the answers still come in SPEC §1's order: 429 identity, 404, 429 creator.
     const creator = body.creator === null ? null : await deps.chat.findCreator(body.creator);
+    const limits = await deps.chatLimits.check({ userId: user?.id ?? null, ip: request.ip }, creator?.slug ?? null);
+    reply.headers(limits.headers);
+    if (limits.rejectedScope) {
+      request.log.warn({ scope: limits.rejectedScope }, 'rate limit exceeded');
+      deps.metrics.rateLimitRejections.inc({ scope: limits.rejectedScope });
+    }
+    if (limits.identityRejection) throw limits.identityRejection;
     if (body.creator !== null && !creator) {
       throw new AppError('unknown_creator', 'Unknown creator', { creator: body.creator });
     }
+    if (limits.creatorRejection) throw limits.creatorRejection;
     const prepared = await deps.chat.prepare({
       query: body.query,
       creator,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { text } from '../text.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ConversationSummary, TurnRecord } from '../store/conversation-store.js';
@@ -16,7 +17,7 @@ const listQuery = z.object({
     .min(1, 'must be between 1 and 100')
     .max(100, 'must be between 1 and 100')
     .default(20),
-  cursor: z.string().min(1, 'must not be empty').max(500, 'is not a cursor from a previous page').optional(),
+  cursor: text().min(1, 'must not be empty').max(500, 'is not a cursor from a previous page').optional(),
 });
 
 const idParams = z.object({

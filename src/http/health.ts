@@ -37,6 +37,7 @@ export function healthRoutes(app: FastifyInstance, deps: Deps): void {
     } catch {
       parts.database = { status: 'down', detail: deps.db.kind };
     }
+    parts.redis = await deps.limiter.health();
     parts.llm = { status: 'ok', detail: deps.answerer.kind === 'llm' ? 'configured' : 'extractive (no LLM configured)' };
     const states = Object.values(parts).map((p) => p.status);
     const status: PartState = states.includes('down') ? 'down' : states.includes('degraded') ? 'degraded' : 'ok';

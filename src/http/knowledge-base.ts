@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { text } from '../text.js';
 import { runCascade } from '../chat/cascade.js';
 import { toSources } from '../chat/sources.js';
 import type { Deps } from '../deps.js';
@@ -9,12 +10,12 @@ import { errorBodySchema, type RouteDoc } from './openapi.js';
 import { parse } from './parse.js';
 
 const searchQuerySchema = z.object({
-  q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
-  creator: z.string().trim().min(1).max(100).optional(),
+  q: text('is required').trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
+  creator: text().trim().min(1).max(100).optional(),
   limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(50).optional(),
 });
 
-const slugParams = z.object({ slug: z.string().min(1).max(100) });
+const slugParams = z.object({ slug: text().min(1).max(100) });
 
 const creatorSummarySchema = z.object({
   slug: z.string(),

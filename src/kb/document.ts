@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { text } from '../text.js';
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)');
-const id = z.string().trim().min(1).max(200);
+const slug = text().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)');
+const id = text().trim().min(1).max(200);
 const seconds = z.number().int('must be a whole number of seconds').min(0).max(86_400 * 7);
 
 export const personalitySchema = z.object({
-  voice: z.string().trim().max(500).optional(),
-  phrases: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+  voice: text().trim().max(500).optional(),
+  phrases: z.array(text().trim().min(1).max(200)).max(50).optional(),
 });
 
 export const creatorSchema = z.object({
   slug,
-  name: z.string().trim().min(1).max(200),
-  bio: z.string().max(5000).optional(),
-  genres: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(30).optional(),
+  name: text().trim().min(1).max(200),
+  bio: text().max(5000).optional(),
+  genres: z.array(text().trim().toLowerCase().min(1).max(60)).max(30).optional(),
   personality: personalitySchema.optional(),
 });
 
@@ -22,15 +23,15 @@ export const passageSchema = z
     id: id.optional(),
     start_seconds: seconds,
     end_seconds: seconds,
-    technique: z.string().trim().min(1).max(200).optional(),
-    text: z.string().trim().min(1, 'must not be empty').max(20_000),
+    technique: text().trim().min(1).max(200).optional(),
+    text: text().trim().min(1, 'must not be empty').max(20_000),
   })
   .refine((p) => p.end_seconds > p.start_seconds, { message: 'must be greater than start_seconds', path: ['end_seconds'] });
 
 export const videoSchema = z.object({
   id,
   creator: slug,
-  title: z.string().trim().min(1).max(500),
+  title: text().trim().min(1).max(500),
   url: z.url({ protocol: /^https?$/ }),
   published_at: z.iso.date().optional(),
   duration_seconds: seconds.optional(),

@@ -1,99 +1,134 @@
 import type { Db } from '../store/db.js';
+import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import type { PassageHit, PassageSearch, SearchScope } from './passage-search.js';
+import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 
 /**
- * The default relevance floor. A passage must hold at least this share of the question's terms,
- * each term weighted by its rarity in the knowledge base (idf): a question whose rare words appear
- * nowhere ("how do I bake bread?") matches nothing, even when a common word ("make") is everywhere.
+ * The default relevance floor. A passage must hold at least this share of the question's
+ * concepts, each weighted by its rarity in the knowledge base (idf) and by how it is held (the
+ * word itself 1, a glossary synonym or a typo's correction less): a question whose rare words
+ * appear nowhere ("how do I bake sourdough bread?") matches nothing, even when a common word
+ * ("make") is everywhere.
  */
 export const DEFAULT_MIN_COVERAGE = 0.45;
 
-// Full-text search, OR-ing the question's terms (websearch_to_tsquery ANDs them, which finds
-// nothing for most spoken questions), ranked by rarity-weighted coverage first, ts_rank_cd second.
-// ts_rank_cd weights are {D, C, B, A}: technique (A) counts most, then video title (B), then text (C).
-//
-// The ranking is the same as scoring every passage that holds any term; three bounds skip the work
-// that cannot change the top K (BENCHMARKS.md, "Retrieval"):
-// - `needed`: a passage must reach the coverage bar, so it must hold every term heavier than
-//   (1 - bar) of the question, and at least one of the rarest terms whose weights together reach
-//   the bar. The bar is the floor ($5), or 0.75 when K passages in scope hold every term: those
-//   score at least 0.8, which a passage under 0.75 coverage cannot reach (rank < 1 adds < 0.2).
-// - coverage tests each term with `@@` instead of unpacking the passage's tsvector once per term.
-// - `kth`: ts_rank_cd, the costly part, runs only for passages within 0.25 coverage of the K-th
-//   best (0.26: a margin for float rounding); below that, score < 0.8 coverage + 0.2 <= the K-th's.
-// Videos and creators are joined to the K passages kept, not to every candidate. `terms.quoted` is
-// a lexeme as tsquery text (quotes doubled, backslashes escaped).
-const SEARCH_SQL = `
-WITH input AS (
-  SELECT NULLIF(replace(websearch_to_tsquery('english', $1)::text, ' & ', ' | '), '') AS q
-),
-query AS (SELECT q::tsquery AS tsq FROM input WHERE q IS NOT NULL),
-total AS (
-  SELECT greatest(coalesce((SELECT value FROM kb_stats WHERE key = 'passages'), 1), 1)::float8 AS n
-),
-terms AS MATERIALIZED (
-  SELECT t.lexeme, t.quoted, t.quoted::tsquery AS tsq, ln(1 + total.n / (coalesce(k.ndoc, 0) + 1)) AS idf
+// The question's lexemes with their document frequency; for a word no passage holds, the known
+// lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`).
+const TERMS_SQL = `
+SELECT t.lexeme, t.positions::int[] AS positions, coalesce(k.ndoc, 0)::int AS ndoc,
+  coalesce(c.candidates, '[]'::json) AS candidates,
+  coalesce((SELECT value FROM kb_stats WHERE key = 'passages'), 0)::int AS total
+FROM unnest(to_tsvector('english', $1)) AS t
+LEFT JOIN kb_terms k ON k.lexeme = t.lexeme
+LEFT JOIN LATERAL (
+  SELECT json_agg(json_build_object('lexeme', s.lexeme, 'ndoc', s.ndoc, 'similarity', s.sim) ORDER BY s.sim DESC) AS candidates
   FROM (
-    SELECT lexeme, '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
-    FROM (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', $1))) AS lexeme) l
-  ) t
-  CROSS JOIN total
-  LEFT JOIN kb_terms k ON k.lexeme = t.lexeme
+    SELECT kt.lexeme, kt.ndoc, similarity(kt.lexeme, t.lexeme)::float8 AS sim
+    FROM kb_terms kt
+    WHERE k.lexeme IS NULL AND char_length(t.lexeme) >= 4 AND kt.lexeme % t.lexeme
+    ORDER BY sim DESC, kt.ndoc DESC, kt.lexeme
+    LIMIT 5
+  ) s
+) c ON true`;
+
+// Candidates: passages matching any alternative of any concept, in scope. Each concept counts
+// once, by its best alternative; coverage is the weighted share of concepts held anywhere in the
+// passage (the floor), and the score adds how many are held in the technique (weight A) and the
+// video title (B), then ts_rank_cd, whose weights {D, C, B, A} also favour technique and title.
+const SEARCH_SQL = `
+WITH alternatives AS (
+  SELECT a.concept, a.credit, a.q::tsquery AS q
+  FROM unnest($1::text[], $2::int[], $3::float8[]) AS a(q, concept, credit)
 ),
-weight AS (SELECT NULLIF(sum(idf), 0) AS sum_idf FROM terms),
-bar AS MATERIALIZED (
-  SELECT CASE WHEN (
-    SELECT count(*) FROM (
-      SELECT 1 FROM passages p WHERE p.tsv @@ (SELECT string_agg(quoted, ' & ')::tsquery FROM terms)
-        AND ($2::text IS NULL OR p.creator_slug = $2::text)
-        AND ($3::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $3::text[]))
-      LIMIT $4) f
-  ) >= $4 THEN greatest($5, 0.75) ELSE $5 END AS coverage
+concepts AS (
+  SELECT c.concept::int AS concept, c.weight FROM unnest($4::float8[]) WITH ORDINALITY AS c(weight, concept)
 ),
-needed AS MATERIALIZED (
-  SELECT (
-    '(' || (SELECT string_agg(s.quoted, ' | ') FROM (SELECT quoted, sum(idf) OVER (ORDER BY idf, lexeme) AS suffix FROM terms) s
-            WHERE s.suffix >= bar.coverage * weight.sum_idf) || ')'
-    || coalesce(' & ' || (SELECT string_agg(quoted, ' & ') FROM terms WHERE idf > (1 - bar.coverage) * weight.sum_idf), '')
-  )::tsquery AS tsq
-  FROM bar, weight
+total AS (SELECT sum(weight) AS weight FROM concepts),
+candidates AS (
+  SELECT p.id, p.tsv, ts_rank_cd('{0.1,0.4,0.7,1.0}', p.tsv, $5::tsquery, 32) AS rank
+  FROM passages p
+  WHERE p.tsv @@ $5::tsquery
+    AND ($6::text IS NULL OR p.creator_slug = $6::text)
+    AND ($7::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $7::text[]))
 ),
-hits AS MATERIALIZED (
-  SELECT p.id, p.tsv,
-    (SELECT coalesce(sum(t.idf), 0) FROM terms t WHERE p.tsv @@ t.tsq) / weight.sum_idf AS coverage
-  FROM passages p, query, weight, needed
-  WHERE p.tsv @@ query.tsq AND p.tsv @@ needed.tsq
-    AND ($2::text IS NULL OR p.creator_slug = $2::text)
-    AND ($3::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $3::text[]))
+held AS (
+  SELECT c.id, a.concept, max(a.credit) AS anywhere,
+    max(CASE WHEN ts_filter(c.tsv, '{a}') @@ a.q THEN a.credit ELSE 0 END) AS in_technique,
+    max(CASE WHEN ts_filter(c.tsv, '{b}') @@ a.q THEN a.credit ELSE 0 END) AS in_title
+  FROM candidates c JOIN alternatives a ON c.tsv @@ a.q
+  GROUP BY c.id, a.concept
 ),
-kth AS MATERIALIZED (
-  SELECT coalesce(min(coverage), 0) AS coverage FROM (SELECT coverage FROM hits WHERE coverage >= $5 ORDER BY coverage DESC LIMIT $4) k
-),
-top AS (
-  SELECT h.id, (0.8 * h.coverage + 0.2 * ts_rank_cd('{0.2,0.4,0.7,1.0}', h.tsv, query.tsq, 32))::float8 AS score
-  FROM hits h, query, kth
-  WHERE h.coverage >= $5 AND h.coverage >= kth.coverage - 0.26
-  ORDER BY score DESC, h.id
-  LIMIT $4
+scored AS (
+  SELECT h.id, sum(k.weight * h.anywhere) / t.weight AS coverage,
+    sum(k.weight * h.in_technique) / t.weight AS technique,
+    sum(k.weight * h.in_title) / t.weight AS title
+  FROM held h JOIN concepts k ON k.concept = h.concept CROSS JOIN total t
+  GROUP BY h.id, t.weight
 )
 SELECT p.id AS passage_id, p.video_id, v.title AS video_title, v.url AS video_url,
-  p.creator_slug, c.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text, top.score
-FROM top
-JOIN passages p ON p.id = top.id
+  p.creator_slug, cr.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text,
+  (0.5 * s.coverage + 0.3 * s.technique + 0.1 * s.title + 0.1 * c.rank)::float8 AS score
+FROM scored s
+JOIN candidates c ON c.id = s.id
+JOIN passages p ON p.id = s.id
 JOIN videos v ON v.id = p.video_id
-JOIN creators c ON c.slug = p.creator_slug
-ORDER BY top.score DESC, top.id`;
+JOIN creators cr ON cr.slug = p.creator_slug
+WHERE s.coverage >= $9
+ORDER BY score DESC, p.id
+LIMIT $8`;
 
-/** Postgres full-text search; the same SQL on PGlite and PostgreSQL. */
+export interface FullTextSearchOptions extends Partial<ConceptOptions> {
+  /** The relevance floor: the least rarity-weighted share of the question a passage must hold. */
+  minCoverage?: number;
+  /** Synonyms for query expansion; default: src/retrieval/glossary.json. null: none. */
+  glossary?: GlossaryFile | null;
+}
+
+/** Postgres full-text search with synonyms and typo tolerance; the same SQL on PGlite and PostgreSQL. */
 export class FullTextSearch implements PassageSearch {
+  private readonly minCoverage: number;
+  private readonly conceptOptions: ConceptOptions;
+  private glossary: Promise<Glossary> | null = null;
+
   constructor(
     private readonly db: Db,
-    private readonly minCoverage = DEFAULT_MIN_COVERAGE,
-  ) {}
+    private readonly options: FullTextSearchOptions = {},
+  ) {
+    this.minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
+    this.conceptOptions = {
+      synonymCredit: options.synonymCredit ?? DEFAULT_CONCEPT_OPTIONS.synonymCredit,
+      typoCredit: options.typoCredit ?? DEFAULT_CONCEPT_OPTIONS.typoCredit,
+    };
+  }
 
   async search(query: string, scope: SearchScope, limit: number): Promise<PassageHit[]> {
     const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
     if (scope.genres && !genres) return [];
-    return this.db.query<PassageHit>(SEARCH_SQL, [query, scope.creator ?? null, genres, limit, this.minCoverage]);
+    const rows = await this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query]);
+    if (rows.length === 0) return [];
+    const concepts = buildConcepts(rows, await this.loadGlossary(), this.conceptOptions);
+    if (concepts.length === 0) return [];
+    const p = toSearchParams(concepts, rows[0]!.total);
+    return this.db.query<PassageHit>(SEARCH_SQL, [
+      p.queries,
+      p.conceptOf,
+      p.credits,
+      p.weights,
+      p.any,
+      scope.creator ?? null,
+      genres,
+      limit,
+      this.minCoverage,
+    ]);
+  }
+
+  private loadGlossary(): Promise<Glossary> {
+    if (this.options.glossary === null) return Promise.resolve(Glossary.empty());
+    this.glossary ??= (async () => Glossary.stem(this.db, this.options.glossary ?? (await readGlossary())))();
+    // A failed load is not kept: the next search tries again.
+    this.glossary.catch(() => {
+      this.glossary = null;
+    });
+    return this.glossary;
   }
 }

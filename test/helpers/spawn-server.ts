@@ -19,8 +19,13 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 60_00
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  // Keep the tail only: a long run (the soak) logs a line per request.
+  const capture = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 256 * 1024) out = out.slice(-128 * 1024);
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), timeoutMs);
     const check = () => {

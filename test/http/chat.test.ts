@@ -158,6 +158,9 @@ describe('bad requests get SPEC status codes and name the field', () => {
     ['an array body', JSON.stringify([1]), 422, 'body'],
     ['malformed JSON', '{"query": "kick"', 400, null],
     ['a 17 KiB body', JSON.stringify({ query: 'kick', pad: 'x'.repeat(17 * 1024) }), 413, null],
+    // Regressions found by fuzzing: these reached Postgres and came back as 500s.
+    ['a NUL character in the query', JSON.stringify({ query: 'kick \u0000 drum' }), 422, 'query'],
+    ['a NUL character in the creator', JSON.stringify({ query: 'kick', creator: '\u0000' }), 422, 'creator'],
   ];
   it.each(cases)('%s', async (_name, payload, status, field) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/chat', headers: jsonHeaders, payload });
@@ -183,6 +186,18 @@ describe('bad requests get SPEC status codes and name the field', () => {
       'personality_weight',
       'query',
     ]);
+  });
+
+  it('answers a query of lone UTF-16 surrogates instead of failing in SQL (regression)', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/chat', headers: jsonHeaders, payload: '{"query":"\\udebf\\udd16 kick"}' });
+    expect(res.statusCode).toBe(200);
+    expect(parseSse(res.body).events.at(-1)?.event).toBe('done');
+  });
+
+  it('stores a denormal personality_weight such as 1.29e-297 instead of failing (regression, found by fuzzing)', async () => {
+    const { res, done } = await chat({ query: 'sidechain', personality_weight: 1.2909359159804645e-297 });
+    expect(res.statusCode).toBe(200);
+    expect((await t.deps.conversations.getTurn(done!.message_id))?.personality_weight).toBe(1.2909359159804645e-297);
   });
 
   it('ignores unknown fields', async () => {

@@ -49,6 +49,7 @@ describe('creators and search', () => {
       ['/api/v1/search?q=%20', 'q'],
       ['/api/v1/search?q=kick&limit=0', 'limit'],
       ['/api/v1/search?q=kick&limit=abc', 'limit'],
+      ['/api/v1/search?q=kick&creator=%00', 'creator'],
     ] as const) {
       const res = await t.app.inject(url);
       expect(res.statusCode, url).toBe(422);

@@ -40,4 +40,18 @@ describe('GET /metrics', () => {
       expect(m).toContain(`# TYPE ${series} counter`);
     }
   });
+
+  it('counts rate-limit rejections by scope', async () => {
+    const limited = await makeTestApp(await pgliteFactory.open(), { RATE_LIMIT_IP_PER_HOUR: '1' });
+    try {
+      const ask = () => limited.app.inject({ method: 'POST', url: '/api/v1/chat', headers: jsonHeaders, payload: { query: 'sidechain' } });
+      expect((await ask()).statusCode).toBe(200);
+      expect((await ask()).statusCode).toBe(429);
+      const m = (await limited.app.inject('/metrics')).body;
+      expect(value(m, 'chrysopedia_rate_limit_rejections_total{scope="ip"}')).toBe(1);
+      expect(value(m, 'chrysopedia_rate_limit_redis_outages_total')).toBe(0);
+    } finally {
+      await limited.close();
+    }
+  });
 });

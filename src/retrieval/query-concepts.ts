@@ -1,0 +1,133 @@
+import { editDistance } from './edit-distance.js';
+import type { Glossary } from './glossary.js';
+import { phraseQuery, toUnits, unitKey, unitsToPhrase, type Phrase, type Unit } from './phrase.js';
+
+/** A lexeme of the question as the knowledge base knows it (ndoc 0: it appears in no passage). */
+export interface QueryTerm {
+  lexeme: string;
+  positions: number[];
+  ndoc: number;
+  /** Known lexemes that look like it (pg_trgm), best first; only for unknown words. */
+  candidates: { lexeme: string; ndoc: number; similarity: number }[];
+}
+
+/** One way a passage can hold a concept, and how much that counts (1 = the question's own word). */
+export interface Alternative {
+  phrase: Phrase;
+  credit: number;
+}
+
+/** One idea of the question: a word or a glossary phrase, with its synonyms and its correction. */
+export interface Concept {
+  label: string;
+  alternatives: Alternative[];
+  /** Passages holding the question's own word(s): the concept's rarity weight comes from it alone. */
+  ndoc: number;
+}
+
+export interface ConceptOptions {
+  /** What a glossary synonym counts for, against 1 for the word itself. */
+  synonymCredit: number;
+  /** What the correction of an unknown word counts for. */
+  typoCredit: number;
+}
+
+export const DEFAULT_CONCEPT_OPTIONS: ConceptOptions = { synonymCredit: 0.8, typoCredit: 0.7 };
+
+// Short words have too many neighbours one edit away to guess which one was meant.
+const MIN_TYPO_LENGTH = 4;
+const maxEdits = (length: number) => (length >= 8 ? 2 : 1);
+
+/** The known lexeme an unknown word is most likely a typo of, or null. */
+export function correction(term: QueryTerm): { lexeme: string; ndoc: number } | null {
+  if (term.ndoc > 0 || term.lexeme.length < MIN_TYPO_LENGTH || !/^\p{L}+$/u.test(term.lexeme)) return null;
+  let best: { lexeme: string; ndoc: number; distance: number; similarity: number } | null = null;
+  for (const c of term.candidates) {
+    const distance = editDistance(term.lexeme, c.lexeme, maxEdits(term.lexeme.length));
+    if (distance > maxEdits(term.lexeme.length)) continue;
+    const better =
+      !best ||
+      distance < best.distance ||
+      (distance === best.distance && (c.similarity > best.similarity || (c.similarity === best.similarity && c.ndoc > best.ndoc)));
+    if (better) best = { ...c, distance };
+  }
+  return best && { lexeme: best.lexeme, ndoc: best.ndoc };
+}
+
+/**
+ * Splits a question into concepts: glossary phrases first (longest match), then single words, an
+ * unknown word given its likely correction. A concept weighs what the question's own word weighs
+ * (its rarity): a synonym or a correction only decides how much of that weight a passage earns,
+ * so expansion never makes a passage count for more than holding the word itself would, and a
+ * word the knowledge base has never seen keeps the highest weight whatever it expands to.
+ */
+export function buildConcepts(terms: readonly QueryTerm[], glossary: Glossary, options: ConceptOptions = DEFAULT_CONCEPT_OPTIONS): Concept[] {
+  const byLexeme = new Map(terms.map((t) => [t.lexeme, t]));
+  const units = toUnits(terms.flatMap((t) => t.positions.map((position) => ({ lexeme: t.lexeme, position })))).filter(
+    (u) => u.parts.length > 0 || !glossary.ignores(u.lexeme),
+  );
+  const ndocOf = (u: Unit) => byLexeme.get(u.lexeme)?.ndoc ?? 0;
+  const concepts: Concept[] = [];
+  const seen = new Set<string>();
+  const add = (concept: Concept) => {
+    if (seen.has(concept.label)) return;
+    seen.add(concept.label);
+    concepts.push(concept);
+  };
+
+  for (let i = 0; i < units.length; ) {
+    let matched = 0;
+    for (let n = Math.min(glossary.maxUnits, units.length - i); n >= 1 && matched === 0; n--) {
+      const span = units.slice(i, i + n);
+      const key = unitKey(span);
+      if (!glossary.has(key)) continue;
+      const own = unitsToPhrase(span);
+      const ndoc = Math.min(...span.map(ndocOf));
+      add({
+        label: key,
+        alternatives: [{ phrase: own, credit: 1 }, ...glossary.expand(key).map((phrase) => ({ phrase, credit: options.synonymCredit }))],
+        ndoc,
+      });
+      matched = n;
+    }
+    if (matched > 0) {
+      i += matched;
+      continue;
+    }
+    const unit = units[i]!;
+    const own: Alternative = { phrase: unitsToPhrase([unit]), credit: 1 };
+    const term = byLexeme.get(unit.lexeme);
+    const fix = term && unit.parts.length === 0 ? correction(term) : null;
+    if (fix) {
+      const fixed: Alternative = { phrase: { lexemes: [fix.lexeme], distances: [] }, credit: options.typoCredit };
+      const synonyms = glossary.expand(fix.lexeme).map((phrase) => ({ phrase, credit: options.typoCredit * options.synonymCredit }));
+      add({ label: unit.lexeme, alternatives: [own, fixed, ...synonyms], ndoc: 0 });
+    } else {
+      add({ label: unit.lexeme, alternatives: [own], ndoc: ndocOf(unit) });
+    }
+    i += 1;
+  }
+  return concepts;
+}
+
+/**
+ * Rarity weight, BM25's idf as Lucene computes it: ln(1 + (N - n + 0.5) / (n + 0.5)). A word in
+ * no passage weighs the most; a word in many weighs next to nothing, so a passage cannot clear the
+ * relevance floor on the question's common words alone.
+ */
+export const idf = (ndoc: number, total: number): number => {
+  const n = Math.min(ndoc, total);
+  return Math.log(1 + (Math.max(total, 1) - n + 0.5) / (n + 0.5));
+};
+
+/** The arrays the search statement takes: one row per alternative, one weight per concept. */
+export function toSearchParams(concepts: readonly Concept[], total: number) {
+  const alternatives = concepts.flatMap((c, i) => c.alternatives.map((a) => ({ concept: i + 1, credit: a.credit, query: phraseQuery(a.phrase) })));
+  return {
+    queries: alternatives.map((a) => a.query),
+    conceptOf: alternatives.map((a) => a.concept),
+    credits: alternatives.map((a) => a.credit),
+    weights: concepts.map((c) => idf(c.ndoc, total)),
+    any: [...new Set(alternatives.map((a) => a.query))].map((q) => `(${q})`).join(' | '),
+  };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { belowThresholds, computeMetrics, metricsByCreator, type QuestionResult } from '../../src/cli/eval-metrics.js';
+import { EvalSetError, parseEvalSet } from '../../src/cli/eval-set.js';
+
+const result = (id: string, creator: string | null, expected: string[], ranked: string[], tier: QuestionResult['tier'], expectedTier = tier): QuestionResult => ({
+  question: { id, query: id, creator, expected, expected_tier: expectedTier },
+  tier,
+  ranked,
+});
+
+describe('eval metrics', () => {
+  const results = [
+    result('a', 'mira', ['p1'], ['p1', 'x'], 'creator'),
+    result('b', 'mira', ['p2', 'p3'], ['x', 'p2', 'y', 'z', 'w', 'v', 'p3'], 'creator'),
+    result('c', null, ['p4'], ['x', 'y', 'z', 'w', 'p4'], 'global', 'creator'),
+    result('d', null, [], [], 'none'),
+  ];
+
+  it('computes recall@1/3/6 and MRR over the questions that expect passages, tier accuracy over all', () => {
+    const m = computeMetrics(results);
+    expect(m).toMatchObject({ questions: 4, answerable: 3 });
+    expect(m.recall1).toBeCloseTo(1 / 3);
+    expect(m.recall3).toBeCloseTo((1 + 0.5 + 0) / 3);
+    expect(m.recall6).toBeCloseTo((1 + 0.5 + 1) / 3);
+    expect(m.mrr).toBeCloseTo((1 + 1 / 2 + 1 / 5) / 3);
+    expect(m.tierAccuracy).toBeCloseTo(3 / 4);
+  });
+
+  it('groups by the creator the question was asked to', () => {
+    const groups = Object.fromEntries(metricsByCreator(results));
+    expect(groups.mira?.questions).toBe(2);
+    expect(groups['(whole knowledge base)']?.tierAccuracy).toBe(0.5);
+  });
+
+  it('names every threshold the figures fall under', () => {
+    expect(belowThresholds(computeMetrics(results), { recall6: 0.9, mrr: 0.5, tier: 0.95 })).toEqual([
+      'recall@6 0.833 < 0.9',
+      'tier accuracy 0.750 < 0.95',
+    ]);
+  });
+
+  it('rejects a question set with duplicate ids, a bad tier, or expected passages on tier none, by JSON path', () => {
+    const problems = (input: unknown): string[] => {
+      try {
+        parseEvalSet(input);
+      } catch (err) {
+        return (err as EvalSetError).problems;
+      }
+      return [];
+    };
+    const q = { id: 'a', query: 'q', creator: null, expected: ['p'], expected_tier: 'global' };
+    expect(problems([q, q])).toEqual(["$[1].id: duplicate question id 'a'"]);
+    expect(problems([q, { ...q, id: 'b', expected_tier: 'nowhere' }, { ...q, id: 'c', expected_tier: 'none' }]).map((p) => p.split(':')[0])).toEqual([
+      '$[1].expected_tier',
+      '$[2].expected',
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDemoDocument } from '../../src/kb/demo-kb.js';
+import { importDocument } from '../../src/kb/import-document.js';
+import { FullTextSearch } from '../../src/retrieval/full-text-search.js';
+import type { Db } from '../../src/store/db.js';
+import { PgKbStore } from '../../src/store/pg/pg-kb-store.js';
+import { dbFactories } from '../helpers/databases.js';
+
+const offTopic: string[] = JSON.parse(await readFile(new URL('./off-topic-questions.json', import.meta.url), 'utf8'));
+const ids = (hits: { passage_id: string }[]) => hits.map((h) => h.passage_id);
+
+describe.each(dbFactories)('full-text search on the demo knowledge base, $name', (factory) => {
+  let db: Db;
+  let search: FullTextSearch;
+  beforeAll(async () => {
+    db = await factory.open();
+    await new PgKbStore(db).importDocument(await readDemoDocument());
+    search = new FullTextSearch(db);
+  });
+  afterAll(async () => db.close());
+
+  it('corrects a misspelt word to the knowledge base word it is one edit from', async () => {
+    const hits = await search.search('euclidian rythms', {}, 3);
+    expect(ids(hits)[0]).toBe('mira-vox:modular-percussion-without-modular#301');
+    expect(await new FullTextSearch(db, { typoCredit: 0 }).search('euclidian rythms', {}, 3)).toEqual([]);
+  });
+
+  it('finds a passage through a glossary synonym of the question word', async () => {
+    // "verb" is in no passage: the glossary reads it as reverb.
+    const hits = await search.search('what verb settings for a snare', {}, 6);
+    expect(ids(hits)).toContain('kaito-brooks:halftime-drums-140#400');
+    expect(await new FullTextSearch(db, { glossary: null }).search('what verb settings for a snare', {}, 6)).toEqual([]);
+  });
+
+  it('matches a glossary phrase as a phrase: "low cut" finds the high-pass of a vocal chain', async () => {
+    const hits = await search.search('how do I use a low cut on my vocal', { creator: 'rhea-lindqvist' }, 3);
+    expect(ids(hits)[0]).toBe('rhea-lindqvist:pop-vocal-chain-step-by-step#205');
+  });
+
+  it('ranks a passage whose technique names the question above ones that only mention it', async () => {
+    const hits = await search.search('ghost kick sidechain trigger', { creator: 'mira-vox' }, 3);
+    expect(ids(hits)[0]).toBe('mira-vox:sidechain-compression-properly#275');
+  });
+
+  it('an unrelated question finds nothing: "how do I bake sourdough bread"', async () => {
+    expect(await search.search('how do I bake sourdough bread', {}, 6)).toEqual([]);
+    expect(await search.search('how do I bake sourdough bread', { creator: 'mira-vox' }, 6)).toEqual([]);
+  });
+
+  it('finds nothing for at least 90% of a set of everyday questions outside music production', async () => {
+    const leaks: string[] = [];
+    for (const q of offTopic) if ((await search.search(q, {}, 1)).length > 0) leaks.push(q);
+    expect(leaks.length / offTopic.length).toBeLessThanOrEqual(0.1);
+  });
+
+  it('finds nothing for a question of stop words and question-framing words only', async () => {
+    expect(await search.search('how do I', {}, 6)).toEqual([]);
+    expect(await search.search('any tips please?', {}, 6)).toEqual([]);
+  });
+});
+
+describe.each(dbFactories)('glossary expansion on a small knowledge base, $name', (factory) => {
+  let db: Db;
+  let search: FullTextSearch;
+  beforeAll(async () => {
+    db = await factory.open();
+    await importDocument(new PgKbStore(db), {
+      creators: [{ slug: 'ana', name: 'Ana', genres: ['techno'] }],
+      videos: [
+        {
+          id: 'v1',
+          creator: 'ana',
+          title: 'Mixing notes',
+          url: 'https://example.com/v1',
+          passages: [
+            { id: 'literal', start_seconds: 0, end_seconds: 40, text: 'Sidechain the bass from the kick so the low notes get out of the way.' },
+            { id: 'synonym', start_seconds: 40, end_seconds: 80, text: 'Ducking the bass from the kick so the low notes get out of the way.' },
+            { id: 'glue', start_seconds: 80, end_seconds: 120, text: 'A bus compressor on the mix at two to one makes the tracks move together.' },
+          ],
+        },
+      ],
+    });
+    search = new FullTextSearch(db);
+  });
+  afterAll(async () => db.close());
+
+  it('a synonym counts for less than the word itself', async () => {
+    const hits = await search.search('sidechain the bass from the kick', {}, 5);
+    expect(ids(hits)).toEqual(['literal', 'synonym']);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+  });
+
+  it('a synonym alone does not pull an unrelated passage above the relevance floor', async () => {
+    // "glue" is a glossary synonym of "bus compressor": asked alone it finds the passage...
+    expect(ids(await search.search('what is glue', {}, 5))).toEqual(['glue']);
+    // ...but a question about woodwork is not about mix-bus compression.
+    expect(await search.search('how do I glue two pieces of wood together', {}, 5)).toEqual([]);
+    expect(await search.search('which glue sticks ceramic tiles to a bathroom wall', {}, 5)).toEqual([]);
+  });
+});
