@@ -30,6 +30,10 @@ export async function runBench(profile: Profile, options: RunOptions): Promise<B
   const started = performance.now();
   const loadBefore = os.loadavg()[0]!;
   const sections: BenchReport['sections'] = [];
+  // Interrupted: still stop the processes and drop the databases this run made.
+  const onSignal = () => void ctx.close().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     for (const section of options.sections ?? SECTIONS) {
       log(`== ${section.title}`);
@@ -46,6 +50,8 @@ export async function runBench(profile: Profile, options: RunOptions): Promise<B
       sections.push({ title: section.title, result });
     }
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await ctx.close();
   }
   const seconds = (performance.now() - started) / 1000;

@@ -4,7 +4,8 @@
  * `--only "requests per second"`; BENCH_CPU_PROF=<dir> writes the service's CPU profiles there.
  * Progress goes to stderr.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { keepOtherSections } from './lib/keep-sections.js';
 import { FULL, QUICK } from './profile.js';
 import { runBench } from './run-bench.js';
 import { SECTIONS } from './sections/index.js';
@@ -23,7 +24,7 @@ const report = await runBench(quick ? QUICK : FULL, {
   sections: only ? SECTIONS.filter((s) => s.title.toLowerCase().includes(only)) : SECTIONS,
 });
 if (out) {
-  await writeFile(out, report.markdown);
+  await writeFile(out, keepOtherSections(report.markdown, await readFile(out, 'utf8').catch(() => '')));
   process.stderr.write(`wrote ${out}\n`);
 } else {
   process.stdout.write(report.markdown);
