@@ -5,7 +5,7 @@ import type { Answerer, AnswerOutcome } from '../llm/answerer.js';
 import { LlmError } from '../llm/llm-error.js';
 import type { PassageSearch } from '../retrieval/passage-search.js';
 import type { ConversationStore, TurnRecord } from '../store/conversation-store.js';
-import type { CreatorDetail, KbStore } from '../store/kb-store.js';
+import type { CreatorProfile, KbStore } from '../store/kb-store.js';
 import { runCascade, type CascadeTier } from './cascade.js';
 import type { ChatEvent, StreamErrorCode } from './chat-events.js';
 import { extractCitations } from './citations.js';
@@ -30,7 +30,7 @@ export interface ChatServiceDeps {
 
 export interface ChatInput {
   query: string;
-  creator: CreatorDetail | null;
+  creator: CreatorProfile | null;
   conversationId: string | null;
   personalityWeight: number;
   userId: string | null;
@@ -57,8 +57,8 @@ export class ChatService {
     this.rewriter = deps.rewriter ?? new TermMergingRewriter();
   }
 
-  findCreator(slug: string): Promise<CreatorDetail | null> {
-    return this.deps.kb.getCreator(slug);
+  findCreator(slug: string): Promise<CreatorProfile | null> {
+    return this.deps.kb.getCreatorProfile(slug);
   }
 
   async prepare(input: ChatInput): Promise<PreparedChat> {
@@ -69,7 +69,8 @@ export class ChatService {
     if (!(await conversations.open(conversationId, input.userId, input.creator?.slug ?? null, title))) {
       throw new AppError('conversation_not_found', 'Conversation not found');
     }
-    const history = await conversations.recentTurns(conversationId, Math.max(historyTurns, 1));
+    // A conversation created just now has no turns: no query for them (measured in BENCHMARKS.md).
+    const history = input.conversationId === null ? [] : await conversations.recentTurns(conversationId, Math.max(historyTurns, 1));
     const searchQuery = await this.rewriter.rewrite(
       input.query,
       history.map((t) => ({ query: t.query, answer: t.answer, searchQuery: t.search_query })),

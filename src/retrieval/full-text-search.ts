@@ -31,10 +31,13 @@ LEFT JOIN LATERAL (
   ) s
 ) c ON true`;
 
-// Candidates: passages matching any alternative of any concept, in scope. Each concept counts
-// once, by its best alternative; coverage is the weighted share of concepts held anywhere in the
-// passage (the floor), and the score adds how many are held in the technique (weight A) and the
-// video title (B), then ts_rank_cd, whose weights {D, C, B, A} also favour technique and title.
+// Candidates: passages in scope that can reach the floor ($10, reachableQuery: a subset of those
+// matching any alternative of any concept, $5). Each concept counts once, by its best alternative;
+// coverage is the weighted share of concepts held anywhere in the passage (the floor), and the
+// score adds how many are held in the technique (weight A) and the video title (B), then
+// ts_rank_cd, whose weights {D, C, B, A} also favour technique and title. ts_rank_cd, the costly
+// part, runs only where it can matter: it adds less than 0.1, so a passage whose score without it
+// (base) is 0.1 or more below the K-th best base cannot enter the top K.
 const SEARCH_SQL = `
 WITH alternatives AS (
   SELECT a.concept, a.credit, a.q::tsquery AS q
@@ -45,16 +48,16 @@ concepts AS (
 ),
 total AS (SELECT sum(weight) AS weight FROM concepts),
 candidates AS (
-  SELECT p.id, p.tsv, ts_rank_cd('{0.1,0.4,0.7,1.0}', p.tsv, $5::tsquery, 32) AS rank
+  SELECT p.id, p.tsv, ts_filter(p.tsv, '{a}') AS technique_tsv, ts_filter(p.tsv, '{b}') AS title_tsv
   FROM passages p
-  WHERE p.tsv @@ $5::tsquery
+  WHERE p.tsv @@ $10::tsquery
     AND ($6::text IS NULL OR p.creator_slug = $6::text)
     AND ($7::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $7::text[]))
 ),
 held AS (
   SELECT c.id, a.concept, max(a.credit) AS anywhere,
-    max(CASE WHEN ts_filter(c.tsv, '{a}') @@ a.q THEN a.credit ELSE 0 END) AS in_technique,
-    max(CASE WHEN ts_filter(c.tsv, '{b}') @@ a.q THEN a.credit ELSE 0 END) AS in_title
+    max(CASE WHEN c.technique_tsv @@ a.q THEN a.credit ELSE 0 END) AS in_technique,
+    max(CASE WHEN c.title_tsv @@ a.q THEN a.credit ELSE 0 END) AS in_title
   FROM candidates c JOIN alternatives a ON c.tsv @@ a.q
   GROUP BY c.id, a.concept
 ),
@@ -64,16 +67,21 @@ scored AS (
     sum(k.weight * h.in_title) / t.weight AS title
   FROM held h JOIN concepts k ON k.concept = h.concept CROSS JOIN total t
   GROUP BY h.id, t.weight
-)
+),
+floored AS (
+  SELECT s.id, 0.5 * s.coverage + 0.3 * s.technique + 0.1 * s.title AS base FROM scored s WHERE s.coverage >= $9
+),
+kth AS (SELECT coalesce(min(base), 0) AS base FROM (SELECT base FROM floored ORDER BY base DESC LIMIT $8) k)
 SELECT p.id AS passage_id, p.video_id, v.title AS video_title, v.url AS video_url,
   p.creator_slug, cr.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text,
-  (0.5 * s.coverage + 0.3 * s.technique + 0.1 * s.title + 0.1 * c.rank)::float8 AS score
-FROM scored s
-JOIN candidates c ON c.id = s.id
-JOIN passages p ON p.id = s.id
+  (f.base + 0.1 * ts_rank_cd('{0.1,0.4,0.7,1.0}', c.tsv, $5::tsquery, 32))::float8 AS score
+FROM floored f
+CROSS JOIN kth
+JOIN candidates c ON c.id = f.id
+JOIN passages p ON p.id = f.id
 JOIN videos v ON v.id = p.video_id
 JOIN creators cr ON cr.slug = p.creator_slug
-WHERE s.coverage >= $9
+WHERE f.base > kth.base - 0.1000001
 ORDER BY score DESC, p.id
 LIMIT $8`;
 
@@ -108,7 +116,7 @@ export class FullTextSearch implements PassageSearch {
     if (rows.length === 0) return [];
     const concepts = buildConcepts(rows, await this.loadGlossary(), this.conceptOptions);
     if (concepts.length === 0) return [];
-    const p = toSearchParams(concepts, rows[0]!.total);
+    const p = toSearchParams(concepts, rows[0]!.total, this.minCoverage);
     return this.db.query<PassageHit>(SEARCH_SQL, [
       p.queries,
       p.conceptOf,
@@ -119,6 +127,7 @@ export class FullTextSearch implements PassageSearch {
       genres,
       limit,
       this.minCoverage,
+      p.reachable,
     ]);
   }
 

@@ -121,13 +121,43 @@ export const idf = (ndoc: number, total: number): number => {
 };
 
 /** The arrays the search statement takes: one row per alternative, one weight per concept. */
-export function toSearchParams(concepts: readonly Concept[], total: number) {
+export function toSearchParams(concepts: readonly Concept[], total: number, minCoverage = 0) {
   const alternatives = concepts.flatMap((c, i) => c.alternatives.map((a) => ({ concept: i + 1, credit: a.credit, query: phraseQuery(a.phrase) })));
+  const weights = concepts.map((c) => idf(c.ndoc, total));
+  const anyOf = (queries: string[]) => [...new Set(queries)].map((q) => `(${q})`).join(' | ');
   return {
     queries: alternatives.map((a) => a.query),
     conceptOf: alternatives.map((a) => a.concept),
     credits: alternatives.map((a) => a.credit),
-    weights: concepts.map((c) => idf(c.ndoc, total)),
-    any: [...new Set(alternatives.map((a) => a.query))].map((q) => `(${q})`).join(' | '),
+    weights,
+    any: anyOf(alternatives.map((a) => a.query)),
+    reachable: reachableQuery(concepts.map((c) => c.alternatives.map((a) => phraseQuery(a.phrase))), weights, minCoverage),
   };
+}
+
+/**
+ * The passages that can reach `minCoverage`, as a tsquery: the ones holding the question's words
+ * can be found by the index, but scoring every passage that holds any of them costs time in
+ * proportion to how common the commonest word is (BENCHMARKS.md, "Retrieval"). Coverage is at most
+ * the weighted share of concepts held (credits are at most 1), so a passage reaches the floor only
+ * if it holds (a) every concept weighing more than (1 - floor) of the question, and (b) at least
+ * one of the heaviest concepts, taken heaviest first until those left weigh less than the floor
+ * together. Tested against scoring every candidate (test/retrieval/reachable-query.test.ts).
+ */
+export function reachableQuery(alternatives: readonly string[][], weights: readonly number[], minCoverage: number): string {
+  const anyOf = (queries: readonly string[]) => `(${[...new Set(queries)].map((q) => `(${q})`).join(' | ')})`;
+  const total = weights.reduce((a, b) => a + b, 0);
+  // A hair of slack on each bound keeps float rounding from ever dropping a passage that qualifies.
+  const slack = total * 1e-9;
+  if (!(total > 0) || minCoverage <= 0) return anyOf(alternatives.flat());
+  const lightestFirst = weights.map((w, i) => ({ w, i })).sort((a, b) => a.w - b.w || b.i - a.i);
+  const oneOf: string[] = [];
+  let lighter = 0;
+  for (const { w, i } of lightestFirst) {
+    lighter += w;
+    // The concepts lighter than this one, with it, still reach the floor: one of them must be held.
+    if (lighter >= minCoverage * total - slack) oneOf.push(...alternatives[i]!);
+  }
+  const required = weights.flatMap((w, i) => (w > (1 - minCoverage) * total + slack ? [anyOf(alternatives[i]!)] : []));
+  return [anyOf(oneOf), ...required].join(' & ');
 }

@@ -23,6 +23,14 @@ export interface VideoSummary {
   passage_count: number;
 }
 
+/** What a chat needs of a creator: the scope, the genres of the domain tier, the voice of the prompt. */
+export interface CreatorProfile {
+  slug: string;
+  name: string;
+  genres: string[];
+  personality: Personality | null;
+}
+
 export interface CreatorDetail extends CreatorSummary {
   personality: Personality | null;
   videos: VideoSummary[];
@@ -47,5 +55,7 @@ export interface KbStore {
   creatorSlugs(): Promise<Set<string>>;
   listCreators(): Promise<CreatorSummary[]>;
   getCreator(slug: string): Promise<CreatorDetail | null>;
+  /** One cheap lookup, without getCreator's counts and videos: every chat for a creator makes it. */
+  getCreatorProfile(slug: string): Promise<CreatorProfile | null>;
   counts(): Promise<{ creators: number; videos: number; passages: number }>;
 }

@@ -120,6 +120,12 @@ describe.each(dbFactories)('KbStore contract on $name', (factory) => {
     expect(await kb.getCreator('nobody')).toBeNull();
   });
 
+  it('gives a creator\'s profile for chat: name, genres and personality, or null for an unknown slug', async () => {
+    expect(await kb.getCreatorProfile('ana')).toEqual({ slug: 'ana', name: 'Ana', genres: ['techno'], personality: { voice: 'calm', phrases: ['feel the room'] } });
+    expect(await kb.getCreatorProfile('bo')).toEqual({ slug: 'bo', name: 'Bo', genres: ['techno', 'ambient'], personality: null });
+    expect(await kb.getCreatorProfile('nobody')).toBeNull();
+  });
+
   it('scopes search to one creator, or to creators sharing a genre', async () => {
     const search = new FullTextSearch(db);
     expect(await search.search('detuned saw pads', { creator: 'ana' }, 5)).toEqual([]);

@@ -57,14 +57,16 @@ export class PgConversationStore implements ConversationStore {
   }
 
   async startTurn(t: NewTurn): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO turns (id, conversation_id, query, search_query, creator_slug, personality_weight, cascade_tier, sources)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
-        [t.id, t.conversationId, t.query, t.searchQuery, t.creatorSlug, t.personalityWeight, t.cascadeTier, JSON.stringify(t.sources)],
-      );
-      await tx.query('UPDATE conversations SET updated_at = now() WHERE id = $1', [t.conversationId]);
-    });
+    // One statement, so atomic without BEGIN/COMMIT round trips: they were a third of its cost.
+    await this.db.query(
+      `WITH turn AS (
+         INSERT INTO turns (id, conversation_id, query, search_query, creator_slug, personality_weight, cascade_tier, sources)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+         RETURNING conversation_id
+       )
+       UPDATE conversations SET updated_at = now() WHERE id = (SELECT conversation_id FROM turn)`,
+      [t.id, t.conversationId, t.query, t.searchQuery, t.creatorSlug, t.personalityWeight, t.cascadeTier, JSON.stringify(t.sources)],
+    );
   }
 
   async finishTurn(id: string, r: TurnResult): Promise<void> {

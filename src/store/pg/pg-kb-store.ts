@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { KbDocument } from '../../kb/document.js';
 import type { Db, Queryable } from '../db.js';
-import type { CreatorDetail, CreatorSummary, ImportCounts, ImportSummary, KbStore, VideoSummary } from '../kb-store.js';
+import type { CreatorDetail, CreatorProfile, CreatorSummary, ImportCounts, ImportSummary, KbStore, VideoSummary } from '../kb-store.js';
 
 const IMPORT_LOCK = 726_354_002;
 const BATCH = 500;
@@ -152,6 +152,11 @@ export class PgKbStore implements KbStore {
       [slug],
     );
     return { ...summary(row), personality: row.personality ?? null, videos };
+  }
+
+  async getCreatorProfile(slug: string): Promise<CreatorProfile | null> {
+    const [row] = await this.db.query<CreatorProfile>('SELECT slug, name, genres, personality FROM creators WHERE slug = $1', [slug]);
+    return row ? { ...row, personality: row.personality ?? null } : null;
   }
 
   async counts(): Promise<{ creators: number; videos: number; passages: number }> {

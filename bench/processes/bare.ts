@@ -1,0 +1,66 @@
+/**
+ * The baseline of the throughput section: a bare Fastify route at the chat's path that streams the
+ * events of a real chat answer (sent by the parent) through the service's own SSE writer, so the
+ * bytes and the writes are the service's, without the service's work (validation, database,
+ * retrieval, the LLM request, metrics, request logs). Mode "blob" instead writes the same bytes
+ * in one go, for scale; mode "hold" sends the sources and first token and then holds the stream
+ * open, the floor of what an open stream costs.
+ */
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { writeHeapSnapshot } from 'node:v8';
+import Fastify from 'fastify';
+import type { ChatEvent } from '../../src/chat/chat-events.js';
+import { SSE_HEADERS, writeSse } from '../../src/chat/sse-writer.js';
+import { memoryAfterGc, serveParent } from '../lib/child-side.js';
+
+interface Answer {
+  idPrefix: string;
+  events: ChatEvent[];
+  bytes: string;
+}
+
+let answer: Answer = { idPrefix: '', events: [], bytes: '' };
+let mode: 'stream' | 'blob' | 'hold' = 'stream';
+
+async function* replay(events: ChatEvent[]): AsyncGenerator<ChatEvent, void, void> {
+  yield* events;
+}
+
+async function* holdAfter(events: ChatEvent[], res: ServerResponse): AsyncGenerator<ChatEvent, void, void> {
+  yield* events;
+  if (!res.destroyed) await once(res, 'close');
+}
+
+const app = Fastify({ logger: false });
+app.post('/api/v1/chat', async (_request, reply) => {
+  reply.hijack();
+  reply.raw.writeHead(200, SSE_HEADERS);
+  if (mode === 'blob') {
+    reply.raw.end(answer.bytes);
+    return;
+  }
+  reply.raw.flushHeaders();
+  // hold: the sources and the first token, then nothing until the client goes (an open stream's floor).
+  const events = mode === 'hold' ? holdAfter(answer.events.slice(0, 2), reply.raw) : replay(answer.events);
+  await writeSse(reply.raw, events, { idPrefix: answer.idPrefix, pingMs: 15_000 });
+});
+const url = await app.listen({ host: '127.0.0.1', port: 0 });
+
+serveParent(
+  url,
+  {
+    cpu: () => process.cpuUsage(),
+    memory: memoryAfterGc,
+    heapSnapshot: (file) => writeHeapSnapshot(String(file)),
+    answer: (payload) => {
+      answer = payload as Answer;
+      return answer.events.length;
+    },
+    mode: (payload) => {
+      mode = payload === 'blob' || payload === 'hold' ? payload : 'stream';
+      return mode;
+    },
+  },
+  () => app.close(),
+);

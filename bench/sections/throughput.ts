@@ -1,0 +1,116 @@
+import { captureAnswer } from '../lib/capture-answer.js';
+import { startChild, type BenchChild } from '../lib/child-process.js';
+import { fmt, table, verdict } from '../lib/markdown.js';
+import { answerTokens, chatBody } from '../lib/questions.js';
+import { closedLoop, connectionPool, failureSummary } from '../lib/sse-client.js';
+import { median } from '../lib/stats.js';
+import type { Section, SectionResult, TargetCheck } from './section.js';
+
+const TARGET_RATIO = 0.4;
+
+interface Contender {
+  label: string;
+  key: string;
+  child: BenchChild;
+  /** Runs before each of its rounds (the two bare modes share a process). */
+  before?: () => Promise<unknown>;
+  perSecond: number[];
+  cpuMsPerRequest: number[];
+  failures: string[];
+}
+
+/**
+ * Chat requests per second with an instant LLM (no delay, 50 tokens at once), against a bare
+ * Fastify route in the same run that streams the same bytes without any of the service's work.
+ * Contenders take turns round by round so a busy neighbour skews no one alone; each one's CPU time
+ * per request (read in its own process) is a figure that a busy machine distorts much less.
+ */
+export const throughputSection: Section = {
+  title: 'Chat requests per second',
+  async run(ctx): Promise<SectionResult> {
+    const p = ctx.profile.throughput;
+    const fake = await ctx.fakeLlm();
+    await fake.call('reply', { tokens: answerTokens(p.answerTokens) });
+    const contender = (label: string, key: string, child: BenchChild, before?: () => Promise<unknown>): Contender => ({
+      label,
+      key,
+      child,
+      before,
+      perSecond: [],
+      cpuMsPerRequest: [],
+      failures: [],
+    });
+    const services: Contender[] = [];
+    for (const backend of ctx.backends) services.push(contender(`chat, ${backend.label}`, backend.name, await ctx.service(backend.name)));
+    const answer = await captureAnswer(services[0]!.child.url);
+    const bare = await startChild('bare');
+    const contenders = [
+      contender('bare route, same events through the SSE writer', 'bare', bare, () => bare.call('mode', 'stream')),
+      ...services,
+      contender('bare route, same bytes in one write (for scale)', 'blob', bare, () => bare.call('mode', 'blob')),
+    ];
+    try {
+      await bare.call('answer', answer);
+      const pools = contenders.map((c) => connectionPool(c.child.url, p.connections));
+      // Warm-up: connections, JIT.
+      for (const [i, c] of contenders.entries()) {
+        await c.before?.();
+        await closedLoop(pools[i]!, { concurrency: p.connections, perClient: 5, body: chatBody });
+      }
+      for (let round = 0; round < p.rounds; round++) {
+        for (const [i, c] of contenders.entries()) {
+          await c.before?.();
+          const measure = () => closedLoop(pools[i]!, { concurrency: p.connections, durationMs: p.seconds * 1000, body: chatBody });
+          const cpuBefore = await c.child.call<NodeJS.CpuUsage>('cpu');
+          const isService = services.includes(c);
+          const { results, seconds } = isService ? await ctx.profiled(c.child, `throughput-${c.key}-round${round + 1}`, measure) : await measure();
+          const cpuAfter = await c.child.call<NodeJS.CpuUsage>('cpu');
+          const ok = results.filter((r) => r.done).length;
+          const cpuMs = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000;
+          c.perSecond.push(ok / seconds);
+          c.cpuMsPerRequest.push(cpuMs / Math.max(1, results.length));
+          const failures = failureSummary(results);
+          if (failures) c.failures.push(failures);
+          ctx.log(`throughput round ${round + 1}, ${c.label}: ${Math.round(ok / seconds)} req/s, ${fmt(cpuMs / Math.max(1, results.length), 2)} ms CPU each${failures ? ` (${failures})` : ''}`);
+        }
+      }
+      await Promise.all(pools.map((pool) => pool.close()));
+    } finally {
+      await bare.stop();
+    }
+
+    const bareRate = median(contenders[0]!.perSecond);
+    const bareCpu = median(contenders[0]!.cpuMsPerRequest);
+    const figures: Record<string, number> = {};
+    const targets: TargetCheck[] = [];
+    const rows = contenders.map((c) => {
+      const rate = median(c.perSecond);
+      const cpu = median(c.cpuMsPerRequest);
+      figures[`${c.key}.req_per_s`] = rate;
+      figures[`${c.key}.cpu_ms_per_request`] = cpu;
+      if (services.includes(c)) {
+        figures[`${c.key}.ratio`] = rate / bareRate;
+        targets.push({
+          target: `chat ≥ ${TARGET_RATIO * 100} % of the bare route's requests/s, ${c.label.replace('chat, ', '')}`,
+          measured: `${fmt((rate / bareRate) * 100, 1)} % (CPU: ${fmt((bareCpu / cpu) * 100, 1)} %)`,
+          met: rate / bareRate >= TARGET_RATIO,
+        });
+      }
+      return [c.label, Math.round(rate), c.perSecond.map((x) => Math.round(x)).join(', '), `${fmt((rate / bareRate) * 100, 1)} %`, fmt(cpu, 2), c.failures.join('; ') || 'none'];
+    });
+    const markdown = [
+      `${p.connections} clients in a closed loop, ${p.seconds} s per round, ${p.rounds} round(s), contenders taking turns; the fake LLM answers`,
+      `at once with ${p.answerTokens} tokens. The bare route is Fastify without a logger answering POST /api/v1/chat: it replays the ${answer.events.length}`,
+      `events (${answer.bytes.length} bytes) of a real answer captured from the service in this run through the service's own SSE writer`,
+      '(`writeSse`), so the bytes on the wire and the writes are the same and only the service\'s work is missing. The last row writes',
+      'the same bytes in one write, to show what per-event writes cost. Only streams that ended with `done` count. *CPU ms / request*',
+      'is the process\'s user + system CPU time over the round divided by the requests it served: the cost of one request, which',
+      'other work on the machine distorts much less than requests/s (the target\'s ratio in CPU terms is given beside it).',
+      '',
+      table(['server', 'requests/s (median)', 'rounds', 'of bare', 'CPU ms / request', 'failures'], rows, [false, true, true, true, true, false]),
+      '',
+      ...targets.map((t) => `- ${t.target}: ${t.measured} — ${verdict(t.met)}`),
+    ].join('\n');
+    return { markdown, figures, targets };
+  },
+};
