@@ -1,3 +1,4 @@
+import { breakdownSection } from './breakdown.js';
 import { firstTokenSection } from './first-token.js';
 import { openStreamsSection } from './open-streams.js';
 import { rateLimiterSection } from './rate-limiter.js';
@@ -6,4 +7,4 @@ import type { Section } from './section.js';
 import { throughputSection } from './throughput.js';
 
 /** The sections of BENCHMARKS.md, in order. */
-export const SECTIONS: Section[] = [firstTokenSection, openStreamsSection, throughputSection, retrievalSection, rateLimiterSection];
+export const SECTIONS: Section[] = [firstTokenSection, breakdownSection, openStreamsSection, throughputSection, retrievalSection, rateLimiterSection];

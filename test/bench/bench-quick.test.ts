@@ -28,6 +28,7 @@ describe('npm run bench:quick', () => {
     const figures = (title: string) => report.sections.find((s) => s.title === title)!.result.figures;
     for (const b of backends) {
       for (const c of QUICK.firstToken.concurrency) expect(figures('Overhead to first token')).toHaveProperty([`${b}.c${c}.p99_ms`]);
+      expect(figures("Where one chat's time goes")[`${b}.first_token_mean_ms`]).toBeGreaterThan(0);
       expect(figures('Open streams per process')[`${b}.held`]).toBe(QUICK.openStreams.streams);
       expect(figures('Chat requests per second')[`${b}.req_per_s`]).toBeGreaterThan(0);
       expect(figures('Retrieval')).toHaveProperty([`${b}.${QUICK.retrieval.sizes[0]}.global.p50_ms`]);
