@@ -25,6 +25,11 @@ export interface FakeReply {
   stallAfterTokens?: number;
   /** Send this many tokens, then destroy the socket mid-stream. */
   dropAfterTokens?: number;
+  /**
+   * Destroy the socket once the request is read, before any response byte: what a client sees
+   * when it sends on a kept-alive connection the server is closing.
+   */
+  resetBeforeResponse?: boolean;
   finishReason?: 'stop' | 'length';
   /** Reported usage; by default prompt words and tokens sent. null: no usage chunk. */
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
@@ -139,6 +144,10 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     const script = queue.shift() ?? fallbackReply;
     const reply = typeof script === 'function' ? script(record) : script;
 
+    if (reply.resetBeforeResponse) {
+      dropped = true;
+      return void res.socket?.destroy();
+    }
     const wait = (ms: number | undefined) => (ms ? sleep(ms, undefined, { signal: gone.signal }) : Promise.resolve());
     const hold = () => once(gone.signal, 'abort');
     if (reply.status && reply.status >= 400) {

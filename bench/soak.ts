@@ -11,7 +11,8 @@ import { spawnServer } from '../test/helpers/spawn-server.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 100);
-const SAMPLE_MS = Math.max(1000, Math.min(10_000, (SECONDS * 1000) / 30));
+// Often enough that every window holds moments just after a full GC (the heap's floor).
+const SAMPLE_MS = Math.max(500, Math.min(2_000, (SECONDS * 1000) / 60));
 const QUESTIONS = [
   'how do I make my kick cut through the mix?',
   'sidechain compression release time',
@@ -61,7 +62,7 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'chrysopedia-soak-'));
 const server = await spawnServer({
   DATA_DIR: dataDir,
   PORT: String(await freePort()),
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'warn',
   LLM_BASE_URL: llm.baseUrl,
   LLM_API_KEY: 'soak',
   RATE_LIMIT_IP_PER_HOUR: '100000000',
@@ -90,14 +91,15 @@ await Promise.all(
   }),
 );
 clearInterval(sampler);
+if (process.env.SOAK_SERVER_LOG) await writeFile(process.env.SOAK_SERVER_LOG, server.output());
 // What the server itself said went wrong (warn and above), for the report.
 const serverProblems = server
   .output()
   .split('\n')
   .filter((l) => /"level":(40|50|60)/.test(l))
   .map((l) => {
-    const { msg, reason, code, err } = JSON.parse(l) as { msg?: string; reason?: string; code?: string; err?: { message?: string } };
-    return [msg, code, reason, err?.message].filter(Boolean).join(' · ');
+    const { msg, code, upstream, err } = JSON.parse(l) as { msg?: string; code?: string; upstream?: { reason?: string; status?: number }; err?: { message?: string } };
+    return [msg, code, upstream?.reason, upstream?.status, err?.message].filter(Boolean).join(' · ');
   });
 const [turns] = await (async () => {
   await server.stop();
@@ -110,15 +112,26 @@ const [turns] = await (async () => {
 await llm.close();
 await rm(dataDir, { recursive: true, force: true });
 
-// Compare the last minute with the second (or the last and second tenths of a short run).
+// Compare the last minute with the second (or the last and second tenths of a short run). RSS by
+// its mean; the heap by its floor (lowest sample of the window): heap used is a sawtooth between
+// full GCs (tens of MiB on a busy server), so its mean says when GC last ran, while the floor is
+// what stays alive, the thing a leak would grow.
 const window = Math.max(SECONDS / 10, Math.min(60, SECONDS / 3));
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+const floor = (xs: number[]) => Math.min(...xs);
 const second = samples.filter((s) => s.t >= window && s.t < 2 * window);
 const last = samples.filter((s) => s.t >= SECONDS - window);
-const growth = (k: 'rss' | 'heap') => avg(last.map((s) => s[k])) / avg(second.map((s) => s[k])) - 1;
+const measure = { rss: avg, heap: floor, heapMean: avg } as const;
+const value = (k: keyof typeof measure, xs: typeof samples) => measure[k](xs.map((s) => (k === 'rss' ? s.rss : s.heap)));
+const growth = (k: keyof typeof measure) => value(k, last) / value(k, second) - 1;
 const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
 const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
 const flat = Math.abs(growth('rss')) <= 0.1 && Math.abs(growth('heap')) <= 0.1;
+const cell = (k: keyof typeof measure) => `${mb(value(k, second))} → ${mb(value(k, last))} MiB (${(growth(k) * 100).toFixed(1)} %)`;
+// The samples, 30 s at a time: RSS mean, heap floor and mean.
+const BUCKET = Math.max(5, Math.round(SECONDS / 20));
+const buckets = new Map<number, typeof samples>();
+for (const s of samples) buckets.set(Math.floor(s.t / BUCKET), [...(buckets.get(Math.floor(s.t / BUCKET)) ?? []), s]);
 
 const section = [
   '## Soak',
@@ -126,18 +139,23 @@ const section = [
   `Command: \`SOAK_SECONDS=${SECONDS} CONCURRENCY=${CONCURRENCY} npm run soak\` · ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} cores`,
   '',
   `The real server process (embedded PGlite) with the fake LLM (50 ms to first token, 10 ms per token); ${CONCURRENCY} clients each asking one question after another for ${SECONDS} s.`,
+  `Memory is read from the server's own /metrics every ${SAMPLE_MS / 1000} s; a ${window.toFixed(0)} s window at the start (the second) is compared with the last.`,
+  'RSS by its mean; the heap by its floor, the lowest reading of the window: heap used rises and falls by tens of MiB',
+  'between full GCs, so its mean mostly says when the last GC ran, while the floor is what stays alive (a leak grows it).',
   '',
-  `| completed streams | errors | turns stored (stop) | RSS, ${window.toFixed(0)} s window 2 → last | heap used, window 2 → last | verdict |`,
-  '|---|---|---|---|---|---|',
-  `| ${done} | ${errorCount}${errorCount ? ` (${[...errors].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} | ${turns} | ${mb(avg(second.map((s) => s.rss)))} → ${mb(avg(last.map((s) => s.rss)))} MiB (${(growth('rss') * 100).toFixed(1)} %) | ${mb(avg(second.map((s) => s.heap)))} → ${mb(avg(last.map((s) => s.heap)))} MiB (${(growth('heap') * 100).toFixed(1)} %) | ${flat && errorCount === 0 ? 'flat, no errors' : 'NOT flat or errors'} |`,
+  `| completed streams | errors | turns stored (stop) | RSS mean | heap floor | heap mean (for scale) | verdict |`,
+  '|---|---|---|---|---|---|---|',
+  `| ${done} | ${errorCount}${errorCount ? ` (${[...errors].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} | ${turns} | ${cell('rss')} | ${cell('heap')} | ${cell('heapMean')} | ${flat && errorCount === 0 && turns === done ? 'flat, no errors' : 'NOT flat or errors'} |`,
   '',
   ...(serverProblems.length > 0
     ? ['Warnings and errors the server logged:', '', ...[...new Set(serverProblems)].slice(0, 10).map((p) => `- ${p}`), '']
     : []),
-  'Samples (s, RSS MiB, heap MiB, streams completed):',
+  `Every ${BUCKET} s (from, s · RSS mean MiB · heap floor MiB · heap mean MiB · streams completed):`,
   '',
   '```',
-  ...samples.map((s) => `${s.t.toFixed(0).padStart(4)}  ${mb(s.rss).padStart(7)}  ${mb(s.heap).padStart(7)}  ${s.done}`),
+  ...[...buckets].map(([b, xs]) =>
+    [String(b * BUCKET).padStart(5), mb(avg(xs.map((x) => x.rss))).padStart(7), mb(floor(xs.map((x) => x.heap))).padStart(7), mb(avg(xs.map((x) => x.heap))).padStart(7), String(xs.at(-1)?.done ?? 0).padStart(7)].join('  '),
+  ),
   '```',
   '',
 ].join('\n');

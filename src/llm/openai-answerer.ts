@@ -1,4 +1,4 @@
-import type OpenAI from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, type OpenAI } from 'openai';
 import type { Logger } from 'pino';
 import type { AnswerOutcome, AnswerRequest, Answerer } from './answerer.js';
 import { toLlmError } from './classify-error.js';
@@ -109,14 +109,21 @@ export class OpenAiAnswerer implements Answerer {
 }
 
 async function* openStream(target: LlmTarget, request: AnswerRequest, signal: AbortSignal): AsyncGenerator<unknown, void, void> {
-  const stream = await target.client.chat.completions.create(
-    {
-      model: target.model,
-      messages: request.messages,
-      stream: true,
-      stream_options: { include_usage: true },
-    },
-    { signal, maxRetries: 0 },
-  );
+  const create = () =>
+    target.client.chat.completions.create(
+      { model: target.model, messages: request.messages, stream: true, stream_options: { include_usage: true } },
+      { signal, maxRetries: 0 },
+    );
+  let stream: Awaited<ReturnType<typeof create>>;
+  try {
+    stream = await create();
+  } catch (err) {
+    // No response at all (the connection reset or refused before any header): most often a
+    // kept-alive socket the server closed just as the request went out, a race no client can
+    // avoid. Sending once more on a fresh connection is safe, as nothing was answered; statuses,
+    // timeouts and anything after the headers go to the fallback instead.
+    if (!(err instanceof APIConnectionError) || err instanceof APIConnectionTimeoutError || signal.aborted) throw err;
+    stream = await create();
+  }
   yield* stream;
 }

@@ -98,6 +98,35 @@ describe('OpenAiAnswerer over a fake OpenAI-compatible server', () => {
     expect(fake.requests.map((r) => r.model)).toEqual(['primary-model', 'fallback-model', 'primary-model', 'fallback-model']);
   });
 
+  it('sends once more when the connection resets before any response (a kept-alive socket closing), without using the fallback', async () => {
+    fake.reset({ text: 'Second try [1].' });
+    fake.enqueue({ resetBeforeResponse: true });
+    const { pieces, outcome, error } = await run(answerer());
+    expect(error).toBeNull();
+    expect(pieces.join('')).toBe('Second try [1].');
+    expect(outcome).toMatchObject({ model: 'primary-model', fallbackUsed: false });
+    expect(fake.requests.map((r) => r.model)).toEqual(['primary-model', 'primary-model']);
+  });
+
+  it('sends only once more: a connection that resets twice is the fallback\'s turn, and without one llm_unavailable', async () => {
+    fake.reset((r) => (r.model === 'primary-model' ? { resetBeforeResponse: true } : { text: 'Fallback.' }));
+    const { outcome } = await run(answerer());
+    expect(outcome).toMatchObject({ model: 'fallback-model', fallbackUsed: true });
+    expect(fake.requests.map((r) => r.model)).toEqual(['primary-model', 'primary-model', 'fallback-model']);
+
+    fake.requests.length = 0;
+    const { error } = await run(answerer({ fallback: false }));
+    expect(error?.code).toBe('llm_unavailable');
+    expect(error?.failure?.reason).toBe('connection');
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('does not send again after an HTTP error status', async () => {
+    fake.reset({ status: 502 });
+    await run(answerer({ fallback: false }));
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('without a fallback, a failing primary is the answer: llm_unavailable', async () => {
     fake.reset({ status: 503 });
     const { error } = await run(answerer({ fallback: false }));
