@@ -11,7 +11,6 @@ import { spawnServer } from '../test/helpers/spawn-server.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 100);
-// Often enough that every window holds moments just after a full GC (the heap's floor).
 const SAMPLE_MS = Math.max(500, Math.min(2_000, (SECONDS * 1000) / 60));
 const QUESTIONS = [
   'how do I make my kick cut through the mix?',
@@ -69,15 +68,18 @@ const server = await spawnServer({
   RATE_LIMIT_CREATOR_PER_HOUR: '100000000',
 });
 const base = server.url;
-const samples: { t: number; rss: number; heap: number; done: number }[] = [];
+const samples: { t: number; rss: number; heap: number; live: number; done: number }[] = [];
 let done = 0;
 const errors = new Map<string, number>();
 const until = Date.now() + SECONDS * 1000;
 const started = Date.now();
 
 const sampler = setInterval(() => {
-  void Promise.all([metric(base, 'chrysopedia_process_resident_memory_bytes'), metric(base, 'chrysopedia_nodejs_heap_size_used_bytes')]).then(
-    ([rss, heap]) => samples.push({ t: (Date.now() - started) / 1000, rss, heap, done }),
+  void Promise.all([
+    metric(base, 'chrysopedia_process_resident_memory_bytes'),
+    metric(base, 'chrysopedia_nodejs_heap_size_used_bytes'),
+    metric(base, 'chrysopedia_nodejs_heap_live_after_gc_bytes'),
+  ]).then(([rss, heap, live]) => samples.push({ t: (Date.now() - started) / 1000, rss, heap, live, done }),
   );
 }, SAMPLE_MS);
 
@@ -112,23 +114,20 @@ const [turns] = await (async () => {
 await llm.close();
 await rm(dataDir, { recursive: true, force: true });
 
-// Compare the last minute with the second (or the last and second tenths of a short run). RSS by
-// its mean; the heap by its floor (lowest sample of the window): heap used is a sawtooth between
-// full GCs (tens of MiB on a busy server), so its mean says when GC last ran, while the floor is
-// what stays alive, the thing a leak would grow.
+// Compare the last minute with the second (or the last and second tenths of a short run), each by
+// its mean. The heap by what full GCs leave alive (the server's own gauge): heap used is a
+// sawtooth of tens of MiB between full GCs, so its mean mostly says when the last GC ran.
 const window = Math.max(SECONDS / 10, Math.min(60, SECONDS / 3));
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
-const floor = (xs: number[]) => Math.min(...xs);
 const second = samples.filter((s) => s.t >= window && s.t < 2 * window);
 const last = samples.filter((s) => s.t >= SECONDS - window);
-const measure = { rss: avg, heap: floor, heapMean: avg } as const;
-const value = (k: keyof typeof measure, xs: typeof samples) => measure[k](xs.map((s) => (k === 'rss' ? s.rss : s.heap)));
-const growth = (k: keyof typeof measure) => value(k, last) / value(k, second) - 1;
+type Measure = 'rss' | 'live' | 'heap';
+const value = (k: Measure, xs: typeof samples) => avg(xs.map((s) => s[k]).filter((v) => v > 0));
+const growth = (k: Measure) => value(k, last) / value(k, second) - 1;
 const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
 const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
-const flat = Math.abs(growth('rss')) <= 0.1 && Math.abs(growth('heap')) <= 0.1;
-const cell = (k: keyof typeof measure) => `${mb(value(k, second))} → ${mb(value(k, last))} MiB (${(growth(k) * 100).toFixed(1)} %)`;
-// The samples, 30 s at a time: RSS mean, heap floor and mean.
+const flat = Math.abs(growth('rss')) <= 0.1 && Math.abs(growth('live')) <= 0.1;
+const cell = (k: Measure) => `${mb(value(k, second))} → ${mb(value(k, last))} MiB (${(growth(k) * 100).toFixed(1)} %)`;
 const BUCKET = Math.max(5, Math.round(SECONDS / 20));
 const buckets = new Map<number, typeof samples>();
 for (const s of samples) buckets.set(Math.floor(s.t / BUCKET), [...(buckets.get(Math.floor(s.t / BUCKET)) ?? []), s]);
@@ -140,21 +139,22 @@ const section = [
   '',
   `The real server process (embedded PGlite) with the fake LLM (50 ms to first token, 10 ms per token); ${CONCURRENCY} clients each asking one question after another for ${SECONDS} s.`,
   `Memory is read from the server's own /metrics every ${SAMPLE_MS / 1000} s; a ${window.toFixed(0)} s window at the start (the second) is compared with the last.`,
-  'RSS by its mean; the heap by its floor, the lowest reading of the window: heap used rises and falls by tens of MiB',
-  'between full GCs, so its mean mostly says when the last GC ran, while the floor is what stays alive (a leak grows it).',
+  'Each by its mean over the window. *Live heap* is the heap a full (mark-compact) GC leaves, the server\'s',
+  '`chrysopedia_nodejs_heap_live_after_gc_bytes`: heap used rises and falls by tens of MiB between full GCs, so its mean',
+  'mostly says when the last GC ran, while what survives a GC is what a leak grows.',
   '',
-  `| completed streams | errors | turns stored (stop) | RSS mean | heap floor | heap mean (for scale) | verdict |`,
+  `| completed streams | errors | turns stored (stop) | RSS | live heap (after full GC) | heap used (for scale) | verdict |`,
   '|---|---|---|---|---|---|---|',
-  `| ${done} | ${errorCount}${errorCount ? ` (${[...errors].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} | ${turns} | ${cell('rss')} | ${cell('heap')} | ${cell('heapMean')} | ${flat && errorCount === 0 && turns === done ? 'flat, no errors' : 'NOT flat or errors'} |`,
+  `| ${done} | ${errorCount}${errorCount ? ` (${[...errors].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} | ${turns} | ${cell('rss')} | ${cell('live')} | ${cell('heap')} | ${flat && errorCount === 0 && turns === done ? 'flat, no errors' : 'NOT flat or errors'} |`,
   '',
   ...(serverProblems.length > 0
     ? ['Warnings and errors the server logged:', '', ...[...new Set(serverProblems)].slice(0, 10).map((p) => `- ${p}`), '']
     : []),
-  `Every ${BUCKET} s (from, s · RSS mean MiB · heap floor MiB · heap mean MiB · streams completed):`,
+  `Every ${BUCKET} s (from, s · RSS MiB · live heap MiB · heap used MiB · streams completed; means):`,
   '',
   '```',
   ...[...buckets].map(([b, xs]) =>
-    [String(b * BUCKET).padStart(5), mb(avg(xs.map((x) => x.rss))).padStart(7), mb(floor(xs.map((x) => x.heap))).padStart(7), mb(avg(xs.map((x) => x.heap))).padStart(7), String(xs.at(-1)?.done ?? 0).padStart(7)].join('  '),
+    [String(b * BUCKET).padStart(5), mb(avg(xs.map((x) => x.rss))).padStart(7), mb(value('live', xs)).padStart(7), mb(avg(xs.map((x) => x.heap))).padStart(7), String(xs.at(-1)?.done ?? 0).padStart(7)].join('  '),
   ),
   '```',
   '',

@@ -94,6 +94,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     ipPerHour: config.RATE_LIMIT_IP_PER_HOUR,
     creatorPerHour: config.RATE_LIMIT_CREATOR_PER_HOUR,
   });
+  const metrics = new Metrics({ openStreams: () => streams.size, limiterStats: () => limiter.stats });
   return {
     config,
     log,
@@ -106,10 +107,11 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     auth: overrides.auth ?? new BearerAuthenticator({ users, jwt: JwtVerifier.fromConfig(config, log) }),
     chat,
     streams,
-    metrics: new Metrics({ openStreams: () => streams.size, limiterStats: () => limiter.stats }),
+    metrics,
     limiter,
     chatLimits,
     close: async () => {
+      metrics.close();
       await limiter.close();
       await db.close();
     },

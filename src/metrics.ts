@@ -1,3 +1,5 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -59,6 +61,7 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly openStreams: Gauge;
+  private readonly gcObserver: PerformanceObserver;
 
   constructor(sources: { openStreams: () => number; limiterStats: () => { outages: number; fallbackChecks: number } }) {
     const { openStreams, limiterStats } = sources;
@@ -89,5 +92,23 @@ export class Metrics {
         this.set(openStreams());
       },
     });
+    // Heap used is a sawtooth between full GCs; what a full GC leaves is what stays alive, the
+    // figure a leak grows. Read as soon as the observer hears of a mark-compact.
+    const liveHeap = new Gauge({
+      name: 'chrysopedia_nodejs_heap_live_after_gc_bytes',
+      help: 'Heap used just after the last full (mark-compact) garbage collection; 0 until one ran',
+      registers: [this.registry],
+    });
+    liveHeap.set(0);
+    this.gcObserver = new PerformanceObserver((list) => {
+      const major = list.getEntries().some((e) => ((e as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+      if (major) liveHeap.set(getHeapStatistics().used_heap_size);
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Stops observing the garbage collector. */
+  close(): void {
+    this.gcObserver.disconnect();
   }
 }

@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, jsonHeaders, type TestApp } from '../helpers/app.js';
 import { pgliteFactory } from '../helpers/databases.js';
@@ -14,6 +17,18 @@ const value = (text: string, series: string) => {
 };
 
 describe('GET /metrics', () => {
+  it('reports the heap left alive by the last full GC, so a leak is not hidden by the sawtooth', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    await sleep(50);
+    const live = value((await t.app.inject('/metrics')).body, 'chrysopedia_nodejs_heap_live_after_gc_bytes');
+    const used = process.memoryUsage().heapUsed;
+    // Close to the heap in use right after a GC: neither 0 (never read) nor a stale figure.
+    expect(live).toBeGreaterThan(used * 0.5);
+    expect(live).toBeLessThan(used * 1.5);
+  });
+
   it('after chats, holds each series with the right labels and counts', async () => {
     const chat = (payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/chat', headers: jsonHeaders, payload });
     const answered = await chat({ query: 'sidechain compression', creator: 'mira-vox' });
