@@ -135,16 +135,60 @@ export function toSearchParams(concepts: readonly Concept[], total: number, minC
   };
 }
 
+/** Beyond this many smallest qualifying sets of concepts, the looser query below is used. */
+const MAX_COVERS = 24;
+
 /**
  * The passages that can reach `minCoverage`, as a tsquery: the ones holding the question's words
  * can be found by the index, but scoring every passage that holds any of them costs time in
  * proportion to how common the commonest word is (BENCHMARKS.md, "Retrieval"). Coverage is at most
  * the weighted share of concepts held (credits are at most 1), so a passage reaches the floor only
- * if it holds (a) every concept weighing more than (1 - floor) of the question, and (b) at least
- * one of the heaviest concepts, taken heaviest first until those left weigh less than the floor
- * together. Tested against scoring every candidate (test/retrieval/reachable-query.test.ts).
+ * if it holds every concept of one of the smallest sets of concepts that weigh enough together:
+ * the query is those sets OR-ed, each an AND of its concepts (any alternative of each). Two common
+ * words must then appear together, which few passages do, where either of them alone is in many.
+ * When there are too many such sets (long questions of even weights), the looser query of
+ * `loosestReachableQuery` is used. Tested against scoring every candidate
+ * (test/retrieval/reachable-query.test.ts).
  */
 export function reachableQuery(alternatives: readonly string[][], weights: readonly number[], minCoverage: number): string {
+  const anyOf = (queries: readonly string[]) => `(${[...new Set(queries)].map((q) => `(${q})`).join(' | ')})`;
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (!(total > 0) || minCoverage <= 0) return anyOf(alternatives.flat());
+  const covers = minimalCovers(weights, minCoverage * total - total * 1e-9, MAX_COVERS);
+  if (covers === null) return loosestReachableQuery(alternatives, weights, minCoverage);
+  return covers.map((cover) => `(${cover.map((i) => anyOf(alternatives[i]!)).join(' & ')})`).join(' | ');
+}
+
+/**
+ * The smallest sets of indexes whose weights reach `threshold` (no member can be dropped), or null
+ * past `max` sets. Heaviest first, each set's members in that order.
+ */
+export function minimalCovers(weights: readonly number[], threshold: number, max: number): number[][] | null {
+  const order = weights.map((w, i) => ({ w, i })).sort((a, b) => b.w - a.w || a.i - b.i);
+  const after = order.map((_, k) => order.slice(k).reduce((sum, o) => sum + o.w, 0));
+  const covers: number[][] = [];
+  const chosen: number[] = [];
+  // Going heaviest first, the last member taken is the lightest: the set is minimal when dropping it falls short.
+  const walk = (k: number, sum: number): boolean => {
+    if (sum >= threshold) {
+      if (sum - weights[chosen.at(-1)!]! < threshold) covers.push([...chosen]);
+      return covers.length <= max;
+    }
+    if (k === order.length || sum + after[k]! < threshold) return true;
+    chosen.push(order[k]!.i);
+    const more = walk(k + 1, sum + order[k]!.w);
+    chosen.pop();
+    return more && walk(k + 1, sum);
+  };
+  return walk(0, 0) ? covers : null;
+}
+
+/**
+ * A looser form of the same bound, of linear size: a passage must hold (a) every concept weighing
+ * more than (1 - floor) of the question, and (b) at least one of the heaviest concepts, taken
+ * heaviest first until those left weigh less than the floor together.
+ */
+export function loosestReachableQuery(alternatives: readonly string[][], weights: readonly number[], minCoverage: number): string {
   const anyOf = (queries: readonly string[]) => `(${[...new Set(queries)].map((q) => `(${q})`).join(' | ')})`;
   const total = weights.reduce((a, b) => a + b, 0);
   // A hair of slack on each bound keeps float rounding from ever dropping a passage that qualifies.
