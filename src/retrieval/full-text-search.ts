@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import type { PassageHit, PassageSearch, SearchScope } from './passage-search.js';
-import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
+import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 
 /**
  * The default relevance floor. A passage must hold at least this share of the question's
@@ -31,35 +31,42 @@ LEFT JOIN LATERAL (
   ) s
 ) c ON true`;
 
-// Candidates: passages in scope that can reach the floor ($10, reachableQuery: a subset of those
-// matching any alternative of any concept, $5). Each concept counts once, by its best alternative;
-// coverage is the weighted share of concepts held anywhere in the passage (the floor), and the
-// score adds how many are held in the technique (weight A) and the video title (B), then
-// ts_rank_cd, whose weights {D, C, B, A} also favour technique and title. ts_rank_cd, the costly
-// part, runs only where it can matter: it adds less than 0.1, so a passage whose score without it
-// (base) is 0.1 or more below the K-th best base cannot enter the top K.
-const SEARCH_SQL = `
+// Candidates: passages in scope that can reach the floor ($10, reachableQuery: those holding every
+// concept of one of the smallest sets that weigh enough). Each concept counts once, by its best
+// alternative; coverage is the weighted share of concepts held anywhere in the passage (the
+// floor), and the score adds how many are held in the technique (weight A: $11 restricts each
+// alternative's words to it) and the video title (B, $12), then ts_rank_cd, whose weights
+// {D, C, B, A} also favour technique and title. Which alternatives a candidate holds is worked out
+// once, into narrow rows (no vectors), which are then grouped. ts_rank_cd, the costly part, runs
+// only where it can matter: it adds less than 0.1, so a passage whose score without it (base) is
+// 0.1 or more below the K-th best base cannot enter the top K. The score is rounded so that the
+// order of a sum (which the plan decides) never breaks a tie: ties go by id, byte order.
+const searchSql = (candidatesBy: 'tsv' | 'technique_tsv') => `
 WITH alternatives AS (
-  SELECT a.concept, a.credit, a.q::tsquery AS q
-  FROM unnest($1::text[], $2::int[], $3::float8[]) AS a(q, concept, credit)
+  SELECT a.concept, a.credit, a.q::tsquery AS q, a.qa::tsquery AS qa, a.qb::tsquery AS qb
+  FROM unnest($1::text[], $2::int[], $3::float8[], $11::text[], $12::text[]) AS a(q, concept, credit, qa, qb)
 ),
 concepts AS (
   SELECT c.concept::int AS concept, c.weight FROM unnest($4::float8[]) WITH ORDINALITY AS c(weight, concept)
 ),
 total AS (SELECT sum(weight) AS weight FROM concepts),
-candidates AS (
-  SELECT p.id, p.tsv, ts_filter(p.tsv, '{a}') AS technique_tsv, ts_filter(p.tsv, '{b}') AS title_tsv
+candidates AS MATERIALIZED (
+  SELECT p.id, p.tsv
   FROM passages p
-  WHERE p.tsv @@ $10::tsquery
+  WHERE p.${candidatesBy} @@ $10::tsquery
     AND ($6::text IS NULL OR p.creator_slug = $6::text)
     AND ($7::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $7::text[]))
 ),
-held AS (
-  SELECT c.id, a.concept, max(a.credit) AS anywhere,
-    max(CASE WHEN c.technique_tsv @@ a.q THEN a.credit ELSE 0 END) AS in_technique,
-    max(CASE WHEN c.title_tsv @@ a.q THEN a.credit ELSE 0 END) AS in_title
+matches AS MATERIALIZED (
+  SELECT c.id, a.concept, a.credit, c.tsv @@ a.qa AS in_technique, c.tsv @@ a.qb AS in_title
   FROM candidates c JOIN alternatives a ON c.tsv @@ a.q
-  GROUP BY c.id, a.concept
+),
+held AS (
+  SELECT m.id, m.concept, max(m.credit) AS anywhere,
+    max(CASE WHEN m.in_technique THEN m.credit ELSE 0 END) AS in_technique,
+    max(CASE WHEN m.in_title THEN m.credit ELSE 0 END) AS in_title
+  FROM matches m
+  GROUP BY m.id, m.concept
 ),
 scored AS (
   SELECT h.id, sum(k.weight * h.anywhere) / t.weight AS coverage,
@@ -74,22 +81,28 @@ floored AS (
 kth AS (SELECT coalesce(min(base), 0) AS base FROM (SELECT base FROM floored ORDER BY base DESC LIMIT $8) k)
 SELECT p.id AS passage_id, p.video_id, v.title AS video_title, v.url AS video_url,
   p.creator_slug, cr.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text,
-  (f.base + 0.1 * ts_rank_cd('{0.1,0.4,0.7,1.0}', c.tsv, $5::tsquery, 32))::float8 AS score
+  round((f.base + 0.1 * ts_rank_cd('{0.1,0.4,0.7,1.0}', p.tsv, $5::tsquery, 32))::numeric, 9)::float8 AS score, f.base::float8 AS base
 FROM floored f
 CROSS JOIN kth
-JOIN candidates c ON c.id = f.id
 JOIN passages p ON p.id = f.id
 JOIN videos v ON v.id = p.video_id
 JOIN creators cr ON cr.slug = p.creator_slug
 WHERE f.base > kth.base - 0.1000001
-ORDER BY score DESC, p.id
+ORDER BY score DESC, p.id COLLATE "C"
 LIMIT $8`;
+const SEARCH_SQL = searchSql('tsv');
+const TECHNIQUE_SQL = searchSql('technique_tsv');
+
+/** Above this many likely candidates, a first pass over the passages' techniques raises the bar. */
+const FIRST_PASS_MIN_CANDIDATES = 1000;
 
 export interface FullTextSearchOptions extends Partial<ConceptOptions> {
   /** The relevance floor: the least rarity-weighted share of the question a passage must hold. */
   minCoverage?: number;
   /** Synonyms for query expansion; default: src/retrieval/glossary.json. null: none. */
   glossary?: GlossaryFile | null;
+  /** From how many likely candidates the technique pass runs first (default 1000). */
+  firstPassMinCandidates?: number;
 }
 
 /** Postgres full-text search with synonyms and typo tolerance; the same SQL on PGlite and PostgreSQL. */
@@ -116,19 +129,49 @@ export class FullTextSearch implements PassageSearch {
     if (rows.length === 0) return [];
     const concepts = buildConcepts(rows, await this.loadGlossary(), this.conceptOptions);
     if (concepts.length === 0) return [];
-    const p = toSearchParams(concepts, rows[0]!.total, this.minCoverage);
-    return this.db.query<PassageHit>(SEARCH_SQL, [
-      p.queries,
-      p.conceptOf,
-      p.credits,
-      p.weights,
-      p.any,
-      scope.creator ?? null,
-      genres,
-      limit,
-      this.minCoverage,
-      p.reachable,
-    ]);
+    const total = rows[0]!.total;
+    const p = toSearchParams(concepts, total, this.minCoverage);
+    const run = async (sql: string, reachable: string) => {
+      const found = await this.db.query<PassageHit & { base: number }>(sql, [
+        p.queries,
+        p.conceptOf,
+        p.credits,
+        p.weights,
+        p.any,
+        scope.creator ?? null,
+        genres,
+        limit,
+        this.minCoverage,
+        reachable,
+        p.inTechnique,
+        p.inTitle,
+      ]);
+      return found;
+    };
+    const strip = (hits: (PassageHit & { base: number })[]): PassageHit[] => hits.map(({ base: _base, ...hit }) => hit);
+    if (likelyCandidates(p.weights, concepts, total, this.minCoverage) < (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES)) {
+      return strip(await run(SEARCH_SQL, p.reachable));
+    }
+    // Many passages can reach the floor (a question of common words over a large knowledge base).
+    // First pass: only the passages whose technique holds the question, which its own index finds
+    // cheaply. Any other passage holds less than the floor's share of the question in its
+    // technique (and at most its coverage in its title), so its base score is below
+    // 0.5 c + 0.3 floor + 0.1 c for its coverage c; to beat the first pass's K-th best base (less
+    // 0.1: ts_rank_cd adds less) c must be at least `raised`, a far higher floor for the second
+    // pass. The first pass's passages beyond its top K are beaten by K of its own.
+    const head = await run(TECHNIQUE_SQL, p.reachable);
+    let reachable = p.reachable;
+    if (head.length >= limit) {
+      const bound = Math.min(...head.map((h) => h.base));
+      const raised = (bound - 0.1000001 - 0.3 * this.minCoverage) / 0.6 - 1e-9;
+      if (raised > 1) return strip(head);
+      if (raised > this.minCoverage) reachable = reachableQuery(p.alternativesByConcept, p.weights, raised);
+    }
+    const rest = await run(SEARCH_SQL, reachable);
+    const seen = new Set(rest.map((h) => h.passage_id));
+    const merged = [...rest, ...head.filter((h) => !seen.has(h.passage_id))];
+    merged.sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)));
+    return strip(merged.slice(0, limit));
   }
 
   private loadGlossary(): Promise<Glossary> {

@@ -51,9 +51,13 @@ export const phraseKey = (phrase: Phrase): string => phrase.lexemes.join(' ');
 /** Quotes a lexeme for a tsquery literal: the text is taken as the lexeme, not parsed or stemmed. */
 export const quoteLexeme = (lexeme: string): string => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
-/** 'a' <-> 'b' <2> 'c': the phrase as tsquery text. */
-export function phraseQuery(phrase: Phrase): string {
+/**
+ * 'a' <-> 'b' <2> 'c': the phrase as tsquery text; with a weight ('A' for the technique, 'B' for
+ * the video title), matched only where the passage's vector gives its words that weight.
+ */
+export function phraseQuery(phrase: Phrase, weight?: 'A' | 'B'): string {
+  const term = (l: string) => (weight ? `${quoteLexeme(l)}:${weight}` : quoteLexeme(l));
   return phrase.lexemes
-    .map((l, i) => (i === 0 ? quoteLexeme(l) : ` <${phrase.distances[i - 1] === 1 ? '-' : phrase.distances[i - 1]}> ${quoteLexeme(l)}`))
+    .map((l, i) => (i === 0 ? term(l) : ` <${phrase.distances[i - 1] === 1 ? '-' : phrase.distances[i - 1]}> ${term(l)}`))
     .join('');
 }

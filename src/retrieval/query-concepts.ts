@@ -122,17 +122,41 @@ export const idf = (ndoc: number, total: number): number => {
 
 /** The arrays the search statement takes: one row per alternative, one weight per concept. */
 export function toSearchParams(concepts: readonly Concept[], total: number, minCoverage = 0) {
-  const alternatives = concepts.flatMap((c, i) => c.alternatives.map((a) => ({ concept: i + 1, credit: a.credit, query: phraseQuery(a.phrase) })));
+  const alternatives = concepts.flatMap((c, i) =>
+    c.alternatives.map((a) => ({
+      concept: i + 1,
+      credit: a.credit,
+      query: phraseQuery(a.phrase),
+      inTechnique: phraseQuery(a.phrase, 'A'),
+      inTitle: phraseQuery(a.phrase, 'B'),
+    })),
+  );
   const weights = concepts.map((c) => idf(c.ndoc, total));
+  const alternativesByConcept = concepts.map((c) => c.alternatives.map((a) => phraseQuery(a.phrase)));
   const anyOf = (queries: string[]) => [...new Set(queries)].map((q) => `(${q})`).join(' | ');
   return {
     queries: alternatives.map((a) => a.query),
+    inTechnique: alternatives.map((a) => a.inTechnique),
+    inTitle: alternatives.map((a) => a.inTitle),
     conceptOf: alternatives.map((a) => a.concept),
     credits: alternatives.map((a) => a.credit),
     weights,
     any: anyOf(alternatives.map((a) => a.query)),
-    reachable: reachableQuery(concepts.map((c) => c.alternatives.map((a) => phraseQuery(a.phrase))), weights, minCoverage),
+    alternativesByConcept,
+    reachable: reachableQuery(alternativesByConcept, weights, minCoverage),
   };
+}
+
+/**
+ * About how many passages can reach the floor, taking the concepts' words to occur independently
+ * (by their document frequencies): enough to decide whether a first pass is worth a round trip.
+ */
+export function likelyCandidates(weights: readonly number[], concepts: readonly Concept[], total: number, minCoverage: number): number {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const covers = minimalCovers(weights, minCoverage * sum, MAX_COVERS);
+  if (covers === null) return total;
+  const share = (i: number) => Math.min(1, Math.max(concepts[i]!.ndoc, 1) / Math.max(total, 1));
+  return Math.min(total, total * covers.reduce((acc, cover) => acc + cover.reduce((p, i) => p * share(i), 1), 0));
 }
 
 /** Beyond this many smallest qualifying sets of concepts, the looser query below is used. */

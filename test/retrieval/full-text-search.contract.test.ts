@@ -6,6 +6,7 @@ import { FullTextSearch } from '../../src/retrieval/full-text-search.js';
 import type { Db } from '../../src/store/db.js';
 import { PgKbStore } from '../../src/store/pg/pg-kb-store.js';
 import { dbFactories } from '../helpers/databases.js';
+import { syntheticDocument, syntheticQuestions } from '../../bench/lib/synthetic-kb.js';
 
 const offTopic: string[] = JSON.parse(await readFile(new URL('./off-topic-questions.json', import.meta.url), 'utf8'));
 const ids = (hits: { passage_id: string }[]) => hits.map((h) => h.passage_id);
@@ -97,5 +98,31 @@ describe.each(dbFactories)('glossary expansion on a small knowledge base, $name'
     // ...but a question about woodwork is not about mix-bus compression.
     expect(await search.search('how do I glue two pieces of wood together', {}, 5)).toEqual([]);
     expect(await search.search('which glue sticks ceramic tiles to a bathroom wall', {}, 5)).toEqual([]);
+  });
+});
+
+describe.each(dbFactories)('the technique pass of a large knowledge base changes nothing in the answer, $name', (factory) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await factory.open();
+    // Common words in many passages, as in the benchmark's knowledge base, so that the pass runs and prunes.
+    await importDocument(new PgKbStore(db), syntheticDocument({ passages: 3000, seed: 11 }));
+    await db.exec('ANALYZE');
+  }, 120_000);
+  afterAll(async () => db.close());
+
+  it('finds the same passages in the same order as one pass over every candidate', async () => {
+    const creators = (await new PgKbStore(db).listCreators()).map((c) => c.slug);
+    const onePass = new FullTextSearch(db, { firstPassMinCandidates: Infinity });
+    const twoPass = new FullTextSearch(db, { firstPassMinCandidates: 0 });
+    let found = 0;
+    for (const [i, q] of syntheticQuestions(100, 3).entries()) {
+      const scope = i % 4 === 3 ? { creator: creators[i % creators.length]! } : {};
+      const limit = [6, 1, 3][i % 3]!;
+      const expected = await onePass.search(q, scope, limit);
+      expect(await twoPass.search(q, scope, limit), q).toEqual(expected);
+      found += expected.length;
+    }
+    expect(found).toBeGreaterThan(100);
   });
 });

@@ -3,6 +3,7 @@ import * as m0002 from './0002-conversations.js';
 import * as m0003 from './0003-api-tokens.js';
 import * as m0004 from './0004-kb-terms-trigram.js';
 import * as m0005 from './0005-personality-weight-double.js';
+import * as m0006 from './0006-passages-technique-tsv.js';
 
 export interface Migration {
   name: string;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** In order; a migration, once released, is never edited: add the next one instead. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
