@@ -19,7 +19,7 @@ export interface FakeReply {
   tokens?: string[];
   /** Before the first token (after the headers, for a stream). */
   firstTokenDelayMs?: number;
-  /** Between tokens. */
+  /** Between tokens; without it, all tokens are written at once. */
   tokenIntervalMs?: number;
   /** Send this many tokens, then nothing more, holding the connection open (0: not even headers' first token). */
   stallAfterTokens?: number;
@@ -196,7 +196,10 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         return void res.socket?.destroy();
       }
       if (i > 0) await wait(reply.tokenIntervalMs);
-      await new Promise<void>((resolve) => res.write(chunk({ content: token }, null), () => resolve()));
+      // Paced tokens leave one by one; without a pace the answer is ready at once, as a cached or
+      // very fast model's is, and goes out as fast as the socket takes it (many chunks a packet).
+      if (reply.tokenIntervalMs) await new Promise<void>((resolve) => res.write(chunk({ content: token }, null), () => resolve()));
+      else if (!res.write(chunk({ content: token }, null))) await once(res, 'drain', { signal: gone.signal });
     }
     if (reply.stallAfterTokens !== undefined && reply.stallAfterTokens >= tokens.length) return void (await hold());
     res.write(chunk({}, finishReason));

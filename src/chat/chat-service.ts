@@ -66,11 +66,13 @@ export class ChatService {
     const { conversations, search, topK, historyTurns } = this.deps;
     const conversationId = input.conversationId ?? randomUUID();
     const title = input.query.replace(/\s+/g, ' ').slice(0, 120);
-    if (!(await conversations.open(conversationId, input.userId, input.creator?.slug ?? null, title))) {
+    // A new conversation is created with its first turn (one statement, after retrieval); one the
+    // client names is opened now: it may be someone else's, and its turns are the history.
+    const isNew = input.conversationId === null;
+    if (!isNew && !(await conversations.open(conversationId, input.userId, input.creator?.slug ?? null, title))) {
       throw new AppError('conversation_not_found', 'Conversation not found');
     }
-    // A conversation created just now has no turns: no query for them (measured in BENCHMARKS.md).
-    const history = input.conversationId === null ? [] : await conversations.recentTurns(conversationId, Math.max(historyTurns, 1));
+    const history = isNew ? [] : await conversations.recentTurns(conversationId, Math.max(historyTurns, 1));
     const searchQuery = await this.rewriter.rewrite(
       input.query,
       history.map((t) => ({ query: t.query, answer: t.answer, searchQuery: t.search_query })),
@@ -88,6 +90,7 @@ export class ChatService {
       personalityWeight: input.personalityWeight,
       cascadeTier: tier,
       sources,
+      ...(isNew ? { newConversation: { userId: input.userId, title } } : {}),
     });
     return { input, conversationId, messageId, tier, hits, sources, history: historyTurns > 0 ? history.slice(-historyTurns) : [], startedAt };
   }

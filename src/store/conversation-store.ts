@@ -7,6 +7,8 @@ export interface NewTurn {
   personalityWeight: number;
   cascadeTier: string;
   sources: unknown[];
+  /** The conversation is new (never opened): it is created with the turn, in one statement. */
+  newConversation?: { userId: string | null; title: string };
 }
 
 export interface TurnResult {
@@ -65,6 +67,7 @@ export interface ConversationStore {
   open(id: string, userId: string | null, creatorSlug: string | null, title: string): Promise<boolean>;
   /** The last n completed turns, oldest first. */
   recentTurns(conversationId: string, n: number): Promise<TurnRecord[]>;
+  /** Stores a turn that is streaming (finish_reason `streaming`), and creates its conversation when new. */
   startTurn(turn: NewTurn): Promise<void>;
   finishTurn(id: string, result: TurnResult): Promise<void>;
   getTurn(id: string): Promise<TurnRecord | null>;

@@ -58,6 +58,22 @@ describe.each(dbFactories)('ConversationStore contract on $name', (factory) => {
     expect(await store.open(id, 'bob', null, 'x')).toBe(true);
   });
 
+  it('creates a new conversation with its first turn, owned by the user, in one step', async () => {
+    const id = randomUUID();
+    const first = { ...turn(id, 'what is sidechain?'), newConversation: { userId: 'alice', title: 'what is sidechain?' } };
+    await store.startTurn(first);
+    expect((await store.getTurn(first.id))?.conversation_id).toBe(id);
+    const conversation = await store.get(id, 'alice');
+    expect(conversation).toMatchObject({ id, user_id: 'alice', title: 'what is sidechain?', turn_count: 1 });
+    expect(await store.get(id, 'bob')).toBeNull();
+    expect(await store.open(id, 'bob', null, 'x')).toBe(false);
+    // An id taken already: nothing is stored, neither conversation nor turn.
+    const clash = { ...turn(id, 'again?'), newConversation: { userId: 'bob', title: 'again?' } };
+    await expect(store.startTurn(clash)).rejects.toThrow();
+    expect(await store.getTurn(clash.id)).toBeNull();
+    expect((await store.get(id, 'alice'))?.turns).toHaveLength(1);
+  });
+
   it('stores a turn before its answer and completes it after; history holds completed turns only', async () => {
     const id = randomUUID();
     await store.open(id, null, null, 't');

@@ -57,15 +57,26 @@ export class PgConversationStore implements ConversationStore {
   }
 
   async startTurn(t: NewTurn): Promise<void> {
-    // One statement, so atomic without BEGIN/COMMIT round trips: they were a third of its cost.
+    const params = [t.id, t.conversationId, t.query, t.searchQuery, t.creatorSlug, t.personalityWeight, t.cascadeTier, JSON.stringify(t.sources)];
+    const insertTurn = `INSERT INTO turns (id, conversation_id, query, search_query, creator_slug, personality_weight, cascade_tier, sources)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`;
+    // One statement either way, so atomic without BEGIN/COMMIT round trips (they were a third of
+    // its cost), and one commit. The turn's foreign key is checked at the statement's end, when
+    // the new conversation is there.
+    if (t.newConversation) {
+      await this.db.query(
+        `WITH conversation AS (
+           INSERT INTO conversations (id, user_id, creator_slug, title) VALUES ($2, $9, $5, $10)
+         )
+         ${insertTurn}`,
+        [...params, t.newConversation.userId, t.newConversation.title.slice(0, 200)],
+      );
+      return;
+    }
     await this.db.query(
-      `WITH turn AS (
-         INSERT INTO turns (id, conversation_id, query, search_query, creator_slug, personality_weight, cascade_tier, sources)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
-         RETURNING conversation_id
-       )
+      `WITH turn AS (${insertTurn} RETURNING conversation_id)
        UPDATE conversations SET updated_at = now() WHERE id = (SELECT conversation_id FROM turn)`,
-      [t.id, t.conversationId, t.query, t.searchQuery, t.creatorSlug, t.personalityWeight, t.cascadeTier, JSON.stringify(t.sources)],
+      params,
     );
   }
 
