@@ -48,6 +48,9 @@ export interface FakeRequest {
   stream: boolean;
   body: Record<string, unknown>;
   authorization: string | undefined;
+  /** Framing of the request body, as sent. */
+  contentLength: string | undefined;
+  transferEncoding: string | undefined;
   receivedAt: number;
   /** When the exchange ended (performance.now() of this process), null while open. */
   endedAt: number | null;
@@ -116,6 +119,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       stream: false,
       body: {},
       authorization: req.headers.authorization,
+      contentLength: req.headers['content-length'],
+      transferEncoding: req.headers['transfer-encoding'],
       receivedAt: performance.now(),
       endedAt: null,
       aborted: false,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
-import type { Answerer, AnswerOutcome } from '../llm/answerer.js';
+import type { Answerer, AnswerOutcome, AnswerRequest } from '../llm/answerer.js';
 import { LlmError } from '../llm/llm-error.js';
 import type { PassageSearch } from '../retrieval/passage-search.js';
 import type { ConversationStore, TurnRecord } from '../store/conversation-store.js';
@@ -36,7 +36,11 @@ export interface ChatInput {
   userId: string | null;
 }
 
-/** Everything decided before the stream starts: failures up to here are plain HTTP errors. */
+/**
+ * Everything decided before the stream starts: failures up to here are plain HTTP errors.
+ * `stream()` takes `sources`, `hits` and `history` over (and empties them): an open stream holds
+ * no passage text the answer no longer needs.
+ */
 export interface PreparedChat {
   input: ChatInput;
   conversationId: string;
@@ -100,15 +104,26 @@ export class ChatService {
    * yielded, and also when the client goes away (signal aborted: finish_reason client_closed).
    */
   async *stream(prepared: PreparedChat, signal: AbortSignal): AsyncGenerator<ChatEvent, void, void> {
-    const { input, sources } = prepared;
-    yield { event: 'sources', data: sources };
-    const messages = buildPrompt({
+    const { input } = prepared;
+    yield { event: 'sources', data: prepared.sources };
+    const sourceCount = prepared.sources.length;
+    let request: AnswerRequest | null = {
       question: input.query,
       sources: toAnswerSources(prepared.hits),
-      history: prepared.history.map((t) => ({ query: t.query, answer: t.answer })),
-      creator: input.creator ? { name: input.creator.name, personality: input.creator.personality } : null,
-      personalityWeight: input.personalityWeight,
-    });
+      messages: buildPrompt({
+        question: input.query,
+        sources: toAnswerSources(prepared.hits),
+        history: prepared.history.map((t) => ({ query: t.query, answer: t.answer })),
+        creator: input.creator ? { name: input.creator.name, personality: input.creator.personality } : null,
+        personalityWeight: input.personalityWeight,
+      }),
+      signal,
+    };
+    // The passages, the history and the prompt are the bulk of an open stream's memory: from here
+    // the answerer holds what it needs (and lets it go once it answers), and nothing else does.
+    prepared.sources = [];
+    prepared.hits = [];
+    prepared.history = [];
     let answer = '';
     let firstToken: number | null = null;
     let outcome: AnswerOutcome | null = null;
@@ -116,7 +131,8 @@ export class ChatService {
     let failedFallback = false;
     let failure: { code: StreamErrorCode; message: string } | null = null;
     try {
-      const gen = this.deps.answerer.answer({ question: input.query, sources: toAnswerSources(prepared.hits), messages, signal });
+      const gen = this.deps.answerer.answer(request);
+      request = null;
       for (;;) {
         const step = await gen.next();
         if (step.done) {
@@ -144,7 +160,7 @@ export class ChatService {
       }
     }
     const total = Math.round(this.now() - prepared.startedAt);
-    const { citations, invalid } = extractCitations(answer, sources.length);
+    const { citations, invalid } = extractCitations(answer, sourceCount);
     const finishReason = signal.aborted ? 'client_closed' : failure ? 'error' : (outcome?.finishReason ?? 'stop');
     const usage = outcome?.usage ?? { prompt_tokens: 0, completion_tokens: 0 };
     const latency = { first_token: firstToken === null ? null : Math.round(firstToken), total };

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, type OpenAI } from 'openai';
 import type { Logger } from 'pino';
-import type { AnswerOutcome, AnswerRequest, Answerer } from './answerer.js';
+import type { AnswerOutcome, AnswerRequest, Answerer, PromptMessage } from './answerer.js';
 import { toLlmError } from './classify-error.js';
 import { chunkSchema, type Usage } from './completion-schema.js';
 import { within } from './deadline.js';
@@ -33,26 +33,35 @@ export class OpenAiAnswerer implements Answerer {
   readonly kind = 'llm' as const;
   constructor(private readonly options: OpenAiAnswererOptions) {}
 
-  async *answer(request: AnswerRequest): AsyncGenerator<string, AnswerOutcome, void> {
+  answer(request: AnswerRequest): AsyncGenerator<string, AnswerOutcome, void> {
+    // The prompt is needed until a model answers (the fallback sends it again), then no more: an
+    // open stream should not hold its sources' text. So the generator gets it through a holder
+    // it empties, and never the request itself.
+    let prompt: PromptMessage[] | null = request.messages;
+    return this.run(request.signal, () => prompt ?? [], () => (prompt = null));
+  }
+
+  private async *run(signal: AbortSignal, prompt: () => PromptMessage[], release: () => void): AsyncGenerator<string, AnswerOutcome, void> {
     const { primary, fallback, log } = this.options;
     const targets = fallback ? [primary, fallback] : [primary];
     let failure: LlmError | null = null;
     for (const [i, target] of targets.entries()) {
       const fallbackUsed = i > 0;
       const outcome: AnswerOutcome = { model: target.model, fallbackUsed, finishReason: 'stop', usage: NO_USAGE };
-      if (request.signal.aborted) return outcome;
-      const attempt = this.attempt(target, request, outcome);
+      if (signal.aborted) return outcome;
+      const attempt = this.attempt(target, prompt(), signal, outcome);
       let yielded = false;
       try {
         for (;;) {
           const step = await attempt.next();
           if (step.done) return step.value;
+          if (!yielded) release();
           yielded = true;
           yield step.value;
         }
       } catch (err) {
         // The client went away: nothing failed, the answer just stops here.
-        if (request.signal.aborted) return outcome;
+        if (signal.aborted) return outcome;
         failure = toLlmError(err, { model: target.model, fallbackUsed });
         if (yielded) throw failure;
         if (i + 1 < targets.length) {
@@ -66,16 +75,17 @@ export class OpenAiAnswerer implements Answerer {
   }
 
   /** One request to one model: its text pieces, then its outcome. Aborts the request when closed. */
-  private async *attempt(target: LlmTarget, request: AnswerRequest, outcome: AnswerOutcome): AsyncGenerator<string, AnswerOutcome, void> {
+  private async *attempt(target: LlmTarget, messages: PromptMessage[], signal: AbortSignal, outcome: AnswerOutcome): AsyncGenerator<string, AnswerOutcome, void> {
     const { firstTokenTimeoutMs, idleTimeoutMs } = this.options;
     const upstream = new AbortController();
     const onAbort = () => upstream.abort();
-    request.signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     const startedAt = performance.now();
     let first = true;
     let finishReason: string | null = null;
     try {
-      const chunks = openStream(target, request, upstream.signal);
+      const chunks = openStream(target, messages, upstream.signal);
+      messages = [];
       for (;;) {
         // Until the first token one deadline covers connecting, headers and empty chunks.
         const step = first
@@ -101,29 +111,33 @@ export class OpenAiAnswerer implements Answerer {
       outcome.finishReason = finishReason === 'length' ? 'length' : 'stop';
       return outcome;
     } finally {
-      request.signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
       // Closing the attempt early (client gone, deadline, error) must not leave the request open.
       upstream.abort();
     }
   }
 }
 
-async function* openStream(target: LlmTarget, request: AnswerRequest, signal: AbortSignal): AsyncGenerator<unknown, void, void> {
-  const create = () =>
+async function* openStream(target: LlmTarget, messages: PromptMessage[], signal: AbortSignal): AsyncGenerator<unknown, void, void> {
+  // Takes the prompt as an argument, not from this scope: a captured parameter would stay in the
+  // generator's frame however it is reassigned.
+  const create = (prompt: PromptMessage[]) =>
     target.client.chat.completions.create(
-      { model: target.model, messages: request.messages, stream: true, stream_options: { include_usage: true } },
+      { model: target.model, messages: prompt, stream: true, stream_options: { include_usage: true } },
       { signal, maxRetries: 0 },
     );
   let stream: Awaited<ReturnType<typeof create>>;
   try {
-    stream = await create();
+    stream = await create(messages);
   } catch (err) {
     // No response at all (the connection reset or refused before any header): most often a
     // kept-alive socket the server closed just as the request went out, a race no client can
     // avoid. Sending once more on a fresh connection is safe, as nothing was answered; statuses,
     // timeouts and anything after the headers go to the fallback instead.
     if (!(err instanceof APIConnectionError) || err instanceof APIConnectionTimeoutError || signal.aborted) throw err;
-    stream = await create();
+    stream = await create(messages);
   }
+  // Sent: this generator lives as long as the answer streams, and need not keep the prompt.
+  messages = [];
   yield* stream;
 }

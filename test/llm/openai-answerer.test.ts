@@ -62,6 +62,9 @@ describe('OpenAiAnswerer over a fake OpenAI-compatible server', () => {
     const [sent] = fake.requests;
     expect(sent).toMatchObject({ model: 'primary-model', stream: true, body: { stream_options: { include_usage: true } } });
     expect(sent?.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    // The body goes as bytes of a known length (some local servers refuse chunked requests).
+    expect(Number(sent?.contentLength)).toBe(Buffer.byteLength(JSON.stringify(sent?.body)));
+    expect(sent?.transferEncoding).toBeUndefined();
   });
 
   it('reports a length cut as finish_reason length', async () => {
