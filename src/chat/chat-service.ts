@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
-import type { Answerer, AnswerOutcome, AnswerRequest } from '../llm/answerer.js';
+import type { Answerer, AnswerOutcome } from '../llm/answerer.js';
 import { LlmError } from '../llm/llm-error.js';
 import type { PassageSearch } from '../retrieval/passage-search.js';
 import type { ConversationStore, TurnRecord } from '../store/conversation-store.js';
@@ -37,19 +37,23 @@ export interface ChatInput {
 }
 
 /**
- * Everything decided before the stream starts: failures up to here are plain HTTP errors.
- * `stream()` takes `sources`, `hits` and `history` over (and empties them): an open stream holds
- * no passage text the answer no longer needs.
+ * Everything decided before the stream starts: failures up to here are plain HTTP errors. The
+ * answer is already under way (its request to the model overlaps storing the turn); `stream()`
+ * takes it and the sources over.
  */
 export interface PreparedChat {
-  input: ChatInput;
   conversationId: string;
   messageId: string;
   tier: CascadeTier;
-  hits: PassageHit[];
   sources: Source[];
-  history: TurnRecord[];
+  answer: StartedAnswer;
   startedAt: number;
+}
+
+/** An answer whose first piece has been asked for; cancel() stops it (the stream was never sent). */
+interface StartedAnswer {
+  next(): Promise<IteratorResult<string, AnswerOutcome>>;
+  cancel(): Promise<void>;
 }
 
 /** The chat pipeline of SPEC §1: conversation, cascade retrieval, answer, stored turn. */
@@ -65,7 +69,8 @@ export class ChatService {
     return this.deps.kb.getCreatorProfile(slug);
   }
 
-  async prepare(input: ChatInput): Promise<PreparedChat> {
+  /** `signal`: the client went away; the answer stops. */
+  async prepare(input: ChatInput, signal: AbortSignal): Promise<PreparedChat> {
     const startedAt = this.now();
     const { conversations, search, topK, historyTurns } = this.deps;
     const conversationId = input.conversationId ?? randomUUID();
@@ -85,18 +90,57 @@ export class ChatService {
     const { tier, hits } = await runCascade(search, searchQuery, creator, topK);
     const sources = toSources(hits, input.query);
     const messageId = randomUUID();
-    await conversations.startTurn({
-      id: messageId,
-      conversationId,
-      query: input.query,
-      searchQuery,
-      creatorSlug: input.creator?.slug ?? null,
-      personalityWeight: input.personalityWeight,
-      cascadeTier: tier,
-      sources,
-      ...(isNew ? { newConversation: { userId: input.userId, title } } : {}),
+    // The model starts on the answer while the turn is stored (a model's first token takes far
+    // longer than a commit); if storing fails, the answer is stopped and nothing was streamed.
+    const answer = this.startAnswer(input, hits, historyTurns > 0 ? history.slice(-historyTurns) : [], signal);
+    try {
+      await conversations.startTurn({
+        id: messageId,
+        conversationId,
+        query: input.query,
+        searchQuery,
+        creatorSlug: input.creator?.slug ?? null,
+        personalityWeight: input.personalityWeight,
+        cascadeTier: tier,
+        sources,
+        ...(isNew ? { newConversation: { userId: input.userId, title } } : {}),
+      });
+    } catch (err) {
+      await answer.cancel();
+      throw err;
+    }
+    return { conversationId, messageId, tier, sources, answer, startedAt };
+  }
+
+  private startAnswer(input: ChatInput, hits: PassageHit[], history: TurnRecord[], signal: AbortSignal): StartedAnswer {
+    const stop = new AbortController();
+    const gen = this.deps.answerer.answer({
+      question: input.query,
+      sources: toAnswerSources(hits),
+      messages: buildPrompt({
+        question: input.query,
+        sources: toAnswerSources(hits),
+        history: history.map((t) => ({ query: t.query, answer: t.answer })),
+        creator: input.creator ? { name: input.creator.name, personality: input.creator.personality } : null,
+        personalityWeight: input.personalityWeight,
+      }),
+      signal: AbortSignal.any([signal, stop.signal]),
     });
-    return { input, conversationId, messageId, tier, hits, sources, history: historyTurns > 0 ? history.slice(-historyTurns) : [], startedAt };
+    let first: Promise<IteratorResult<string, AnswerOutcome>> | null = gen.next();
+    // Not awaited until the stream starts; a failure is seen there (or not at all when cancelled).
+    first.catch(() => undefined);
+    return {
+      next: () => {
+        const step = first ?? gen.next();
+        first = null;
+        return step;
+      },
+      cancel: async () => {
+        stop.abort();
+        await first?.catch(() => undefined);
+        await gen.return(undefined as never).catch(() => undefined);
+      },
+    };
   }
 
   /**
@@ -104,26 +148,10 @@ export class ChatService {
    * yielded, and also when the client goes away (signal aborted: finish_reason client_closed).
    */
   async *stream(prepared: PreparedChat, signal: AbortSignal): AsyncGenerator<ChatEvent, void, void> {
-    const { input } = prepared;
     yield { event: 'sources', data: prepared.sources };
     const sourceCount = prepared.sources.length;
-    let request: AnswerRequest | null = {
-      question: input.query,
-      sources: toAnswerSources(prepared.hits),
-      messages: buildPrompt({
-        question: input.query,
-        sources: toAnswerSources(prepared.hits),
-        history: prepared.history.map((t) => ({ query: t.query, answer: t.answer })),
-        creator: input.creator ? { name: input.creator.name, personality: input.creator.personality } : null,
-        personalityWeight: input.personalityWeight,
-      }),
-      signal,
-    };
-    // The passages, the history and the prompt are the bulk of an open stream's memory: from here
-    // the answerer holds what it needs (and lets it go once it answers), and nothing else does.
+    // Sent: an open stream need not hold the snippets any longer.
     prepared.sources = [];
-    prepared.hits = [];
-    prepared.history = [];
     let answer = '';
     let firstToken: number | null = null;
     let outcome: AnswerOutcome | null = null;
@@ -131,8 +159,7 @@ export class ChatService {
     let failedFallback = false;
     let failure: { code: StreamErrorCode; message: string } | null = null;
     try {
-      const gen = this.deps.answerer.answer(request);
-      request = null;
+      const gen = prepared.answer;
       for (;;) {
         const step = await gen.next();
         if (step.done) {

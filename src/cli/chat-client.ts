@@ -89,7 +89,7 @@ export class EmbeddedChatClient implements ChatClient {
       conversationId: a.conversationId,
       personalityWeight: a.personalityWeight,
       userId: null,
-    });
+    }, a.signal);
     yield* this.deps.chat.stream(prepared, a.signal);
   }
 

@@ -66,16 +66,20 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
       throw new AppError('unknown_creator', 'Unknown creator', { creator: body.creator });
     }
     if (limits.creatorRejection) throw limits.creatorRejection;
-    const prepared = await deps.chat.prepare({
-      query: body.query,
-      creator,
-      conversationId: body.conversation_id,
-      personalityWeight: body.personality_weight,
-      userId: user?.id ?? null,
-    });
-
+    // The client going away stops the answer, which starts before the stream does.
     const abort = new AbortController();
     reply.raw.on('close', () => abort.abort());
+    const prepared = await deps.chat.prepare(
+      {
+        query: body.query,
+        creator,
+        conversationId: body.conversation_id,
+        personalityWeight: body.personality_weight,
+        userId: user?.id ?? null,
+      },
+      abort.signal,
+    );
+
     reply.hijack();
     const headers = { ...reply.getHeaders(), ...SSE_HEADERS, 'x-request-id': request.id };
     reply.raw.writeHead(200, headers as Record<string, string>);
