@@ -1,6 +1,7 @@
 import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import type { PassageHit, PassageSearch, SearchScope } from './passage-search.js';
+import { searchStatement, type SqlConcept } from './search-sql.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 
 /**
@@ -30,68 +31,6 @@ LEFT JOIN LATERAL (
     LIMIT 5
   ) s
 ) c ON true`;
-
-// Candidates: passages in scope that can reach the floor ($10, reachableQuery: those holding every
-// concept of one of the smallest sets that weigh enough). Each concept counts once, by its best
-// alternative; coverage is the weighted share of concepts held anywhere in the passage (the
-// floor), and the score adds how many are held in the technique (weight A: $11 restricts each
-// alternative's words to it) and the video title (B, $12), then ts_rank_cd, whose weights
-// {D, C, B, A} also favour technique and title. Which alternatives a candidate holds is worked out
-// once, into narrow rows (no vectors), which are then grouped. ts_rank_cd, the costly part, runs
-// only where it can matter: it adds less than 0.1, so a passage whose score without it (base) is
-// 0.1 or more below the K-th best base cannot enter the top K. The score is rounded so that the
-// order of a sum (which the plan decides) never breaks a tie: ties go by id, byte order.
-const searchSql = (candidatesBy: 'tsv' | 'technique_tsv') => `
-WITH alternatives AS (
-  SELECT a.concept, a.credit, a.q::tsquery AS q, a.qa::tsquery AS qa, a.qb::tsquery AS qb
-  FROM unnest($1::text[], $2::int[], $3::float8[], $11::text[], $12::text[]) AS a(q, concept, credit, qa, qb)
-),
-concepts AS (
-  SELECT c.concept::int AS concept, c.weight FROM unnest($4::float8[]) WITH ORDINALITY AS c(weight, concept)
-),
-total AS (SELECT sum(weight) AS weight FROM concepts),
-candidates AS MATERIALIZED (
-  SELECT p.id, p.tsv
-  FROM passages p
-  WHERE p.${candidatesBy} @@ $10::tsquery
-    AND ($6::text IS NULL OR p.creator_slug = $6::text)
-    AND ($7::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $7::text[]))
-),
-matches AS MATERIALIZED (
-  SELECT c.id, a.concept, a.credit, c.tsv @@ a.qa AS in_technique, c.tsv @@ a.qb AS in_title
-  FROM candidates c JOIN alternatives a ON c.tsv @@ a.q
-),
-held AS (
-  SELECT m.id, m.concept, max(m.credit) AS anywhere,
-    max(CASE WHEN m.in_technique THEN m.credit ELSE 0 END) AS in_technique,
-    max(CASE WHEN m.in_title THEN m.credit ELSE 0 END) AS in_title
-  FROM matches m
-  GROUP BY m.id, m.concept
-),
-scored AS (
-  SELECT h.id, sum(k.weight * h.anywhere) / t.weight AS coverage,
-    sum(k.weight * h.in_technique) / t.weight AS technique,
-    sum(k.weight * h.in_title) / t.weight AS title
-  FROM held h JOIN concepts k ON k.concept = h.concept CROSS JOIN total t
-  GROUP BY h.id, t.weight
-),
-floored AS (
-  SELECT s.id, 0.5 * s.coverage + 0.3 * s.technique + 0.1 * s.title AS base FROM scored s WHERE s.coverage >= $9
-),
-kth AS (SELECT coalesce(min(base), 0) AS base FROM (SELECT base FROM floored ORDER BY base DESC LIMIT $8) k)
-SELECT p.id AS passage_id, p.video_id, v.title AS video_title, v.url AS video_url,
-  p.creator_slug, cr.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text,
-  round((f.base + 0.1 * ts_rank_cd('{0.1,0.4,0.7,1.0}', p.tsv, $5::tsquery, 32))::numeric, 9)::float8 AS score, f.base::float8 AS base
-FROM floored f
-CROSS JOIN kth
-JOIN passages p ON p.id = f.id
-JOIN videos v ON v.id = p.video_id
-JOIN creators cr ON cr.slug = p.creator_slug
-WHERE f.base > kth.base - 0.1000001
-ORDER BY score DESC, p.id COLLATE "C"
-LIMIT $8`;
-const SEARCH_SQL = searchSql('tsv');
-const TECHNIQUE_SQL = searchSql('technique_tsv');
 
 /** Above this many likely candidates, a first pass over the passages' techniques raises the bar. */
 const FIRST_PASS_MIN_CANDIDATES = 1000;
@@ -131,26 +70,32 @@ export class FullTextSearch implements PassageSearch {
     if (concepts.length === 0) return [];
     const total = rows[0]!.total;
     const p = toSearchParams(concepts, total, this.minCoverage);
-    const run = async (sql: string, reachable: string) => {
-      const found = await this.db.query<PassageHit & { base: number }>(sql, [
-        p.queries,
-        p.conceptOf,
-        p.credits,
-        p.weights,
-        p.any,
-        scope.creator ?? null,
+    // Alternatives best credit first: in the statement, the first that matches is the one that counts.
+    const sqlConcepts: SqlConcept[] = p.weights.map((weight) => ({ weight, alternatives: [] }));
+    p.queries.forEach((query, k) =>
+      sqlConcepts[p.conceptOf[k]! - 1]!.alternatives.push({ credit: p.credits[k]!, query, inTechnique: p.inTechnique[k]!, inTitle: p.inTitle[k]! }),
+    );
+    for (const c of sqlConcepts) c.alternatives.sort((x, y) => y.credit - x.credit);
+    const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string) => {
+      const { sql, params } = searchStatement({
+        concepts: sqlConcepts,
+        any: p.any,
+        reachable,
+        candidatesBy,
+        creator: scope.creator ?? null,
         genres,
         limit,
-        this.minCoverage,
-        reachable,
-        p.inTechnique,
-        p.inTitle,
-      ]);
-      return found;
+        minCoverage: this.minCoverage,
+      });
+      return this.db.query<PassageHit & { base: number }>(sql, params);
     };
     const strip = (hits: (PassageHit & { base: number })[]): PassageHit[] => hits.map(({ base: _base, ...hit }) => hit);
-    if (likelyCandidates(p.weights, concepts, total, this.minCoverage) < (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES)) {
-      return strip(await run(SEARCH_SQL, p.reachable));
+    // One creator's passages are few enough to score in one pass (the first pass would look for
+    // techniques across everyone's).
+    const firstPass =
+      !scope.creator && likelyCandidates(p.weights, concepts, total, this.minCoverage) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
+    if (!firstPass) {
+      return strip(await run('tsv', p.reachable));
     }
     // Many passages can reach the floor (a question of common words over a large knowledge base).
     // First pass: only the passages whose technique holds the question, which its own index finds
@@ -159,7 +104,7 @@ export class FullTextSearch implements PassageSearch {
     // 0.5 c + 0.3 floor + 0.1 c for its coverage c; to beat the first pass's K-th best base (less
     // 0.1: ts_rank_cd adds less) c must be at least `raised`, a far higher floor for the second
     // pass. The first pass's passages beyond its top K are beaten by K of its own.
-    const head = await run(TECHNIQUE_SQL, p.reachable);
+    const head = await run('technique_tsv', p.reachable);
     let reachable = p.reachable;
     if (head.length >= limit) {
       const bound = Math.min(...head.map((h) => h.base));
@@ -167,7 +112,7 @@ export class FullTextSearch implements PassageSearch {
       if (raised > 1) return strip(head);
       if (raised > this.minCoverage) reachable = reachableQuery(p.alternativesByConcept, p.weights, raised);
     }
-    const rest = await run(SEARCH_SQL, reachable);
+    const rest = await run('tsv', reachable);
     const seen = new Set(rest.map((h) => h.passage_id));
     const merged = [...rest, ...head.filter((h) => !seen.has(h.passage_id))];
     merged.sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)));

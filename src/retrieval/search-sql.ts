@@ -1,0 +1,77 @@
+/** One concept of a question, as the search statement takes it. */
+export interface SqlConcept {
+  weight: number;
+  /** Best first (highest credit): the first that matches is the one that counts. */
+  alternatives: { credit: number; query: string; inTechnique: string; inTitle: string }[];
+}
+
+export interface SearchStatement {
+  concepts: SqlConcept[];
+  /** Every alternative OR-ed, for ts_rank_cd. */
+  any: string;
+  /** Which passages are candidates (reachableQuery). */
+  reachable: string;
+  /** `technique_tsv`: only passages whose technique holds `reachable` (the first pass). */
+  candidatesBy: 'tsv' | 'technique_tsv';
+  creator: string | null;
+  genres: string[] | null;
+  limit: number;
+  minCoverage: number;
+}
+
+/**
+ * The search statement for one question: each concept is a column worked out in the scan itself,
+ * by a CASE over its alternatives, best credit first (a concept counts once, by its best
+ * alternative); coverage is the weighted share held anywhere (the floor); the base score adds the
+ * share held in the technique (weight A: each alternative's words restricted to it) and the video
+ * title (B), asked only of concepts held at all. ts_rank_cd, the costly part, runs only where it
+ * can matter: it adds less than 0.1, so a passage whose base is 0.1 or more below the K-th best
+ * base cannot enter the top K. The score is rounded so that the order of a sum never breaks a tie:
+ * ties go by id, byte order. Its text depends only on the number of concepts and alternatives;
+ * every value is a parameter.
+ */
+export function searchStatement(s: SearchStatement): { sql: string; params: unknown[] } {
+  const params: unknown[] = [s.any, s.creator, s.genres, s.limit, s.minCoverage, s.reachable];
+  const param = (value: unknown, type: string) => {
+    params.push(value);
+    return `$${params.length}::${type}`;
+  };
+  const total = s.concepts.reduce((sum, c) => sum + c.weight, 0);
+  const W = param(total, 'float8');
+  const held = (c: SqlConcept, column: 'query' | 'inTechnique' | 'inTitle', tsv: string) =>
+    `CASE ${c.alternatives.map((a) => `WHEN ${tsv} @@ ${param(a[column], 'tsquery')} THEN ${param(a.credit, 'float8')}`).join(' ')} ELSE 0 END`;
+  const weights = s.concepts.map((c) => param(c.weight, 'float8'));
+  const anywhere = s.concepts.map((c, i) => `${held(c, 'query', 'p.tsv')} AS h${i}`);
+  const share = (column: 'inTechnique' | 'inTitle') =>
+    `(${s.concepts.map((c, i) => `${weights[i]} * CASE WHEN h${i} > 0 THEN ${held(c, column, 'h.tsv')} ELSE 0 END`).join(' + ')}) / ${W}`;
+  const coverage = `(${s.concepts.map((_, i) => `${weights[i]} * h${i}`).join(' + ')}) / ${W}`;
+  const sql = `
+WITH held AS (
+  SELECT p.id, p.tsv, ${anywhere.join(', ')}
+  FROM passages p
+  WHERE p.${s.candidatesBy} @@ $6::tsquery
+    AND ($2::text IS NULL OR p.creator_slug = $2::text)
+    AND ($3::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $3::text[]))
+  -- A fence: without it the planner pastes each concept's CASE into every place that reads it.
+  OFFSET 0
+),
+floored AS MATERIALIZED (
+  SELECT h.id, 0.5 * ${coverage} + 0.3 * ${share('inTechnique')} + 0.1 * ${share('inTitle')} AS base
+  FROM held h
+  WHERE ${coverage} >= $5::float8
+),
+kth AS (SELECT coalesce(min(base), 0) AS base FROM (SELECT base FROM floored ORDER BY base DESC LIMIT $4) k)
+SELECT p.id AS passage_id, p.video_id, v.title AS video_title, v.url AS video_url,
+  p.creator_slug, cr.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text,
+  round((f.base + 0.1 * ts_rank_cd('{0.1,0.4,0.7,1.0}', p.tsv, $1::tsquery, 32))::numeric, 9)::float8 AS score,
+  f.base::float8 AS base
+FROM floored f
+CROSS JOIN kth
+JOIN passages p ON p.id = f.id
+JOIN videos v ON v.id = p.video_id
+JOIN creators cr ON cr.slug = p.creator_slug
+WHERE f.base > kth.base - 0.1000001
+ORDER BY score DESC, p.id COLLATE "C"
+LIMIT $4`;
+  return { sql, params };
+}
