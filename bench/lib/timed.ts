@@ -30,8 +30,9 @@ const STEPS: [RegExp, string][] = [
   [/^INSERT INTO conversations/, 'open the conversation (INSERT)'],
   [/FROM turns t\s+WHERE t\.conversation_id/, 'conversation history (SELECT)'],
   [/unnest\(to_tsvector/, 'retrieval: the question\'s terms and their frequency'],
-  [/^WITH alternatives/, 'retrieval: the search'],
-  [/INSERT INTO turns/, 'store the turn before the answer'],
+  [/^WITH held AS .* p\.technique_tsv @@/, 'retrieval: the first pass over techniques (large knowledge bases)'],
+  [/^WITH held AS/, 'retrieval: the search'],
+  [/INSERT INTO turns/, 'store the turn (and a new conversation), while the LLM request goes out'],
   [/^UPDATE turns SET answer/, 'store the answer (after the stream, not before the first token)'],
   [/FROM creators WHERE slug/, 'the creator\'s profile'],
 ];
