@@ -68,7 +68,8 @@ async function render(
 ): Promise<string> {
   const cpus = os.cpus();
   const cores = cpus.length;
-  const busy = Math.max(run.loadBefore, run.loadAfter) > cores * 0.5;
+  // The load at the end is the benchmark's own: only the start says whether other work was running.
+  const busy = run.loadBefore > cores * 0.5;
   const targets = sections.flatMap((s) => s.result.targets ?? []);
   const findings = profile.name === 'full' ? await readFile(FINDINGS, 'utf8').catch(() => '') : '';
   return [
@@ -80,8 +81,8 @@ async function render(
     `Redis ${env.redis ? `at ${env.redisUrl}` : '**not reachable**'}. Load average ${run.loadBefore.toFixed(1)} at the start, ${run.loadAfter.toFixed(1)} at the end.`,
     '',
     busy
-      ? `> **These figures come from a shared ${cores}-core machine that was busy with other work** (load average above half the cores). Treat them as upper bounds for latency and lower bounds for throughput; \`npm run bench\` on a quiet machine gives the real ones.`
-      : `> The machine was quiet during the run (load average under half of its ${cores} cores).`,
+      ? `> **These figures come from a shared ${cores}-core machine that was busy with other work** (load average above half the cores when it started). Treat them as upper bounds for latency and lower bounds for throughput; \`npm run bench\` on a quiet machine gives the real ones.`
+      : `> The machine was quiet when the run started (load average under half of its ${cores} cores; the load at the end is the benchmark's own).`,
     '',
     'Every service figure below comes from the service running as `npm start` runs it (its own process, `LOG_LEVEL=info`, logs to a file),',
     'driven over real HTTP by a load generator in another process (undici, one connection per stream, events parsed with',

@@ -36,6 +36,8 @@ export interface BenchEnvironment {
  * for the whole run (startup, migrations and the demo knowledge base load are not measured).
  */
 export class BenchContext {
+  /** The cores the benchmark's processes share. */
+  readonly cores = os.availableParallelism();
   private fake: Promise<BenchChild> | null = null;
   private readonly services = new Map<string, Promise<BenchChild>>();
   private readonly cleanups: (() => Promise<void>)[] = [];

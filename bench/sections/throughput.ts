@@ -3,6 +3,7 @@ import { startChild, type BenchChild } from '../lib/child-process.js';
 import { fmt, table, verdict } from '../lib/markdown.js';
 import { answerTokens, chatBody } from '../lib/questions.js';
 import { closedLoop, connectionPool, failureSummary } from '../lib/sse-client.js';
+import { cpuSpent, readCpu, type CpuParts, type CpuSpent } from '../lib/machine-cpu.js';
 import { median } from '../lib/stats.js';
 import type { Section, SectionResult, TargetCheck } from './section.js';
 
@@ -16,8 +17,13 @@ interface Contender {
   before?: () => Promise<unknown>;
   perSecond: number[];
   cpuMsPerRequest: number[];
+  /** Each round's machine CPU by part (see machine-cpu.ts), per request. */
+  machine: CpuSpent[];
   failures: string[];
 }
+
+/** The parts of the machine a request's CPU time is split into, in table order. */
+const PARTS = ['server', 'PostgreSQL', 'Redis', 'fake LLM', 'load generator'] as const;
 
 /**
  * Chat requests per second with an instant LLM (no delay, 50 tokens at once), against a bare
@@ -38,6 +44,7 @@ export const throughputSection: Section = {
       before,
       perSecond: [],
       cpuMsPerRequest: [],
+      machine: [],
       failures: [],
     });
     const services: Contender[] = [];
@@ -61,10 +68,21 @@ export const throughputSection: Section = {
         for (const [i, c] of contenders.entries()) {
           await c.before?.();
           const measure = () => closedLoop(pools[i]!, { concurrency: p.connections, durationMs: p.seconds * 1000, body: chatBody });
+          const parts: CpuParts = {
+            server: { pid: c.child.pid },
+            PostgreSQL: { command: 'postgres' },
+            Redis: { command: 'redis-server' },
+            'fake LLM': { pid: fake.pid },
+            'load generator': { pid: process.pid },
+          };
           const cpuBefore = await c.child.call<NodeJS.CpuUsage>('cpu');
+          const machineBefore = readCpu(parts);
           const isService = services.includes(c);
           const { results, seconds } = isService ? await ctx.profiled(c.child, `throughput-${c.key}-round${round + 1}`, measure) : await measure();
+          const machineAfter = readCpu(parts);
           const cpuAfter = await c.child.call<NodeJS.CpuUsage>('cpu');
+          const spent = cpuSpent(machineBefore, machineAfter, ctx.cores);
+          if (spent) c.machine.push(perRequest(spent, Math.max(1, results.length)));
           const ok = results.filter((r) => r.done).length;
           const cpuMs = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000;
           c.perSecond.push(ok / seconds);
@@ -98,6 +116,7 @@ export const throughputSection: Section = {
       }
       return [c.label, Math.round(rate), c.perSecond.map((x) => Math.round(x)).join(', '), `${fmt((rate / bareRate) * 100, 1)} %`, fmt(cpu, 2), c.failures.join('; ') || 'none'];
     });
+    const machine = machineTable(contenders, services, bareRate);
     const markdown = [
       `${p.connections} clients in a closed loop, ${p.seconds} s per round, ${p.rounds} round(s), contenders taking turns; the fake LLM answers`,
       `at once with ${p.answerTokens} tokens. The bare route is Fastify without a logger answering POST /api/v1/chat: it replays the ${answer.events.length}`,
@@ -110,7 +129,60 @@ export const throughputSection: Section = {
       table(['server', 'requests/s (median)', 'rounds', 'of bare', 'CPU ms / request', 'failures'], rows, [false, true, true, true, true, false]),
       '',
       ...targets.map((t) => `- ${t.target}: ${t.measured} — ${verdict(t.met)}`),
+      ...(machine ? ['', machine.markdown] : []),
     ].join('\n');
+    if (machine) Object.assign(figures, machine.figures);
     return { markdown, figures, targets };
   },
 };
+
+function perRequest(spent: CpuSpent, requests: number): CpuSpent {
+  const parts = Object.fromEntries(Object.entries(spent.parts).map(([k, v]) => [k, v / requests]));
+  return { ...spent, parts, other: spent.other / requests, machineBusy: spent.machineBusy / requests };
+}
+
+/**
+ * The whole machine's CPU per request, by process: what bounds requests/s on a machine whose
+ * cores the server shares with its database, the LLM and the client. The last column is the
+ * ceiling the other parts alone set: the rate the cores would allow if the server cost nothing.
+ */
+function machineTable(contenders: Contender[], services: Contender[], bareRate: number): { markdown: string; figures: Record<string, number> } | null {
+  if (contenders.some((c) => c.machine.length === 0)) return null;
+  const figures: Record<string, number> = {};
+  const bare = contenders[0]!;
+  const bareMachine = median(bare.machine.map((m) => m.machineBusy));
+  const rows = contenders.map((c) => {
+    const part = (name: string) => median(c.machine.map((m) => m.parts[name] ?? 0));
+    const total = median(c.machine.map((m) => m.machineBusy));
+    const other = median(c.machine.map((m) => m.other));
+    const withoutServer = Math.max(0.001, total - part('server'));
+    // Requests/s scale inversely with machine CPU per request when the cores are what is full.
+    const ceiling = bareMachine / withoutServer;
+    figures[`${c.key}.machine_cpu_ms_per_request`] = total;
+    if (services.includes(c)) figures[`${c.key}.ceiling_ratio_without_server`] = ceiling;
+    return [
+      c.label,
+      ...PARTS.map((name) => fmt(part(name), 2)),
+      fmt(other, 2),
+      fmt(total, 2),
+      fmt(median(c.machine.map((m) => m.machineShare)) * 100, 0) + ' %',
+      services.includes(c) ? `${fmt(ceiling * 100, 0)} %` : '',
+    ];
+  });
+  const markdown = [
+    'Where the machine\'s CPU goes, per request (ms, medians of the rounds; read from /proc: every process of the benchmark,',
+    'all of PostgreSQL\'s and Redis\'s server processes, and the machine\'s total; *kernel and other* is the rest of the busy',
+    'time: mostly the kernel\'s loopback network work, which Linux books outside the processes). *Ceiling* is the share of the',
+    'bare route\'s requests/s that a chat could reach on these cores if the server itself cost nothing: the bare route\'s machine',
+    'CPU per request over the chat\'s without the server\'s part.',
+    '',
+    table(
+      ['contender', ...PARTS, 'kernel and other', 'machine', 'cores busy', 'ceiling with a free server'],
+      rows,
+      [false, ...PARTS.map(() => true), true, true, true, true],
+    ),
+    '',
+    `The bare route's rate, ${Math.round(bareRate)} requests/s, is what ${fmt(bareMachine, 2)} ms of machine CPU per request allows.`,
+  ].join('\n');
+  return { markdown, figures };
+}

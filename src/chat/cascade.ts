@@ -22,15 +22,17 @@ export async function runCascade(
   creator: CascadeCreator | null,
   topK: number,
 ): Promise<CascadeResult> {
+  // The tiers search the same question in wider scopes: its terms are read once.
+  const plan = await search.plan(query);
   if (creator) {
-    const own = await search.search(query, { creator: creator.slug }, topK);
+    const own = await plan.search({ creator: creator.slug }, topK);
     if (own.length > 0) return { tier: 'creator', hits: own };
     if (creator.genres.length > 0) {
-      const domain = await search.search(query, { genres: creator.genres }, topK);
+      const domain = await plan.search({ genres: creator.genres }, topK);
       if (domain.length > 0) return { tier: 'domain', hits: domain };
     }
   }
-  const global = await search.search(query, {}, topK);
+  const global = await plan.search({}, topK);
   if (global.length > 0) return { tier: 'global', hits: global };
   return { tier: 'none', hits: [] };
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
-import type { PassageHit, PassageSearch, SearchScope } from './passage-search.js';
+import type { PassageHit, PassageSearch, SearchPlan, SearchScope } from './passage-search.js';
 import { searchStatement, type SqlConcept } from './search-sql.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 
@@ -62,12 +62,13 @@ export class FullTextSearch implements PassageSearch {
   }
 
   async search(query: string, scope: SearchScope, limit: number): Promise<PassageHit[]> {
-    const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
-    if (scope.genres && !genres) return [];
+    return (await this.plan(query)).search(scope, limit);
+  }
+
+  async plan(query: string): Promise<SearchPlan> {
     const rows = await this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query]);
-    if (rows.length === 0) return [];
-    const concepts = buildConcepts(rows, await this.loadGlossary(), this.conceptOptions);
-    if (concepts.length === 0) return [];
+    const concepts = rows.length === 0 ? [] : buildConcepts(rows, await this.loadGlossary(), this.conceptOptions);
+    if (concepts.length === 0) return { search: async () => [] };
     const total = rows[0]!.total;
     const p = toSearchParams(concepts, total, this.minCoverage);
     // Alternatives best credit first: in the statement, the first that matches is the one that counts.
@@ -76,47 +77,51 @@ export class FullTextSearch implements PassageSearch {
       sqlConcepts[p.conceptOf[k]! - 1]!.alternatives.push({ credit: p.credits[k]!, query, inTechnique: p.inTechnique[k]!, inTitle: p.inTitle[k]! }),
     );
     for (const c of sqlConcepts) c.alternatives.sort((x, y) => y.credit - x.credit);
-    const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string) => {
-      const { sql, params } = searchStatement({
-        concepts: sqlConcepts,
-        any: p.any,
-        reachable,
-        candidatesBy,
-        creator: scope.creator ?? null,
-        genres,
-        limit,
-        minCoverage: this.minCoverage,
-      });
-      return this.db.query<PassageHit & { base: number }>(sql, params);
+    // Whether many passages can reach the floor does not depend on the scope.
+    const manyCandidates =
+      likelyCandidates(p.weights, concepts, total, this.minCoverage) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
+    return {
+      search: async (scope, limit) => {
+        const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
+        if (scope.genres && !genres) return [];
+        const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string) => {
+          const { sql, params } = searchStatement({
+            concepts: sqlConcepts,
+            any: p.any,
+            reachable,
+            candidatesBy,
+            creator: scope.creator ?? null,
+            genres,
+            limit,
+            minCoverage: this.minCoverage,
+          });
+          return this.db.query<PassageHit & { base: number }>(sql, params);
+        };
+        // One creator's passages are few enough to score in one pass (the first pass would look
+        // for techniques across everyone's).
+        if (scope.creator || !manyCandidates) return strip(await run('tsv', p.reachable));
+        // Many passages can reach the floor (a question of common words over a large knowledge
+        // base). First pass: only the passages whose technique holds the question, which its own
+        // index finds cheaply. Any other passage holds less than the floor's share of the question
+        // in its technique (and at most its coverage in its title), so its base score is below
+        // 0.5 c + 0.3 floor + 0.1 c for its coverage c; to beat the first pass's K-th best base
+        // (less 0.1: ts_rank_cd adds less) c must be at least `raised`, a far higher floor for the
+        // second pass. The first pass's passages beyond its top K are beaten by K of its own.
+        const head = await run('technique_tsv', p.reachable);
+        let reachable = p.reachable;
+        if (head.length >= limit) {
+          const bound = Math.min(...head.map((h) => h.base));
+          const raised = (bound - 0.1000001 - 0.3 * this.minCoverage) / 0.6 - 1e-9;
+          if (raised > 1) return strip(head);
+          if (raised > this.minCoverage) reachable = reachableQuery(p.alternativesByConcept, p.weights, raised);
+        }
+        const rest = await run('tsv', reachable);
+        const seen = new Set(rest.map((h) => h.passage_id));
+        const merged = [...rest, ...head.filter((h) => !seen.has(h.passage_id))];
+        merged.sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)));
+        return strip(merged.slice(0, limit));
+      },
     };
-    const strip = (hits: (PassageHit & { base: number })[]): PassageHit[] => hits.map(({ base: _base, ...hit }) => hit);
-    // One creator's passages are few enough to score in one pass (the first pass would look for
-    // techniques across everyone's).
-    const firstPass =
-      !scope.creator && likelyCandidates(p.weights, concepts, total, this.minCoverage) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
-    if (!firstPass) {
-      return strip(await run('tsv', p.reachable));
-    }
-    // Many passages can reach the floor (a question of common words over a large knowledge base).
-    // First pass: only the passages whose technique holds the question, which its own index finds
-    // cheaply. Any other passage holds less than the floor's share of the question in its
-    // technique (and at most its coverage in its title), so its base score is below
-    // 0.5 c + 0.3 floor + 0.1 c for its coverage c; to beat the first pass's K-th best base (less
-    // 0.1: ts_rank_cd adds less) c must be at least `raised`, a far higher floor for the second
-    // pass. The first pass's passages beyond its top K are beaten by K of its own.
-    const head = await run('technique_tsv', p.reachable);
-    let reachable = p.reachable;
-    if (head.length >= limit) {
-      const bound = Math.min(...head.map((h) => h.base));
-      const raised = (bound - 0.1000001 - 0.3 * this.minCoverage) / 0.6 - 1e-9;
-      if (raised > 1) return strip(head);
-      if (raised > this.minCoverage) reachable = reachableQuery(p.alternativesByConcept, p.weights, raised);
-    }
-    const rest = await run('tsv', reachable);
-    const seen = new Set(rest.map((h) => h.passage_id));
-    const merged = [...rest, ...head.filter((h) => !seen.has(h.passage_id))];
-    merged.sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)));
-    return strip(merged.slice(0, limit));
   }
 
   private loadGlossary(): Promise<Glossary> {
@@ -129,3 +134,5 @@ export class FullTextSearch implements PassageSearch {
     return this.glossary;
   }
 }
+
+const strip = (hits: (PassageHit & { base: number })[]): PassageHit[] => hits.map(({ base: _base, ...hit }) => hit);

@@ -20,6 +20,14 @@ export interface SearchScope {
   genres?: string[];
 }
 
+/** A question made ready to search: its terms are read once, whatever the scopes searched. */
+export interface SearchPlan {
+  search(scope: SearchScope, limit: number): Promise<PassageHit[]>;
+}
+
 export interface PassageSearch {
+  /** Reads what the question's search needs from the knowledge base (one round trip). */
+  plan(query: string): Promise<SearchPlan>;
+  /** plan(query), then one search of it. */
   search(query: string, scope: SearchScope, limit: number): Promise<PassageHit[]>;
 }

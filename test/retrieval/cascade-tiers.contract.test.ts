@@ -49,4 +49,19 @@ describe.each(dbFactories)('the retrieval cascade over full-text search, $name',
     expect(await runCascade(search, 'how do I bake sourdough bread', null, 6)).toEqual({ tier: 'none', hits: [] });
     expect(await runCascade(search, 'how do I bake sourdough bread', await creator('juno-achebe'), 6)).toEqual({ tier: 'none', hits: [] });
   });
+
+  it('reads the question once however many tiers it widens to: the same hits as searching each scope afresh', async () => {
+    let statements = 0;
+    const counted: Db = { ...db, kind: db.kind, query: (sql, params) => ((statements += 1), db.query(sql, params)) } as Db;
+    const question = 'how many cents should I detune the saws of a reese bass';
+    const counting = new FullTextSearch(counted);
+    await counting.search('glossary loaded', {}, 1);
+    statements = 0;
+    const result = await runCascade(counting, question, await creator('bram-okafor'), 6);
+    expect(result.tier).toBe('global');
+    expect(result.hits).toEqual(await search.search(question, {}, 6));
+    // One statement reads the question's terms, then one search per tier (creator; domain, as
+    // Bram has genres though no one shares them; global). Before, each tier read the terms again.
+    expect(statements).toBe(4);
+  });
 });
