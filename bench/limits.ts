@@ -24,6 +24,7 @@ const IDENTITIES = 1000;
 const CREATORS = 500;
 const CREATOR_LIMIT = 300; // RATE_LIMIT_CREATOR_PER_HOUR's default; 40 checks per creator and round
 const LIMIT = 60; // RATE_LIMIT_USER_PER_HOUR's default; 20 checks per identity stay under it
+const LOAD_AT_START = os.loadavg()[0]!;
 const PREFIX = `bench:limits:${randomBytes(4).toString('hex')}:`;
 const BENCHMARKS = new URL('../BENCHMARKS.md', import.meta.url);
 
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
     `\`npm run bench:limits\` — ${CHECKS} checks per row and round, ${CONCURRENCY} in flight, ${IDENTITIES} identities (limit ${LIMIT}/h),`,
     `${CREATORS} creators (limit ${CREATOR_LIMIT}/h), so every check is admitted and every row does the same work;`,
     `median of ${ROUNDS} interleaved rounds. One Redis (${redisVersion}) at 127.0.0.1 for every row; Node ${process.version},`,
-    `${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end (other work shared the machine), ${new Date().toISOString().slice(0, 10)}.`,
+    `${os.cpus().length} cores, load average ${LOAD_AT_START.toFixed(1)} when it started (within npm run bench, the earlier sections' own), ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| limiter | checks/s | p50 ms | p99 ms | admitted |',
     '|---|---:|---:|---:|---:|',
