@@ -86,6 +86,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     log,
     topK: config.CHAT_TOP_K,
     historyTurns: config.CHAT_HISTORY_TURNS,
+    storeRetryMs: config.CHAT_STORE_RETRY_MS,
   });
   const streams = new OpenStreams();
   const limiter = overrides.limiter ?? (await createRateLimiter(config, log));

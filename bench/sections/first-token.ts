@@ -73,8 +73,9 @@ export const firstTokenSection: Section = {
           `${fmt(mid.server * 100, 0)} %`,
           failures || 'none',
         ]);
-        figures[`${backend.name}.c${concurrency}.cores_busy`] = mid.busy;
-        figures[`${backend.name}.c${concurrency}.server_core`] = mid.server;
+        // Off Linux there is no /proc to read them from.
+        if (Number.isFinite(mid.busy)) figures[`${backend.name}.c${concurrency}.cores_busy`] = mid.busy;
+        if (Number.isFinite(mid.server)) figures[`${backend.name}.c${concurrency}.server_core`] = mid.server;
         figures[`${backend.name}.c${concurrency}.p50_ms`] = mid.p50;
         figures[`${backend.name}.c${concurrency}.p99_ms`] = mid.p99;
         if (concurrency === TARGET.concurrency) {

@@ -7,6 +7,7 @@ import type { PassageSearch } from '../retrieval/passage-search.js';
 import type { ConversationStore, TurnRecord } from '../store/conversation-store.js';
 import type { CreatorProfile, KbStore } from '../store/kb-store.js';
 import { runCascade, type CascadeTier } from './cascade.js';
+import { retryWhileUnavailable } from './retry-storage.js';
 import type { ChatEvent, StreamErrorCode } from './chat-events.js';
 import { extractCitations } from './citations.js';
 import { buildPrompt } from './prompt.js';
@@ -25,6 +26,8 @@ export interface ChatServiceDeps {
   log: Logger;
   topK: number;
   historyTurns: number;
+  /** How long a finished turn's write is retried while the database is unreachable (0: once). */
+  storeRetryMs?: number;
   now?: () => number;
 }
 
@@ -191,17 +194,24 @@ export class ChatService {
     const finishReason = signal.aborted ? 'client_closed' : failure ? 'error' : (outcome?.finishReason ?? 'stop');
     const usage = outcome?.usage ?? { prompt_tokens: 0, completion_tokens: 0 };
     const latency = { first_token: firstToken === null ? null : Math.round(firstToken), total };
+    const result = {
+      answer,
+      model: outcome?.model ?? failedModel,
+      fallbackUsed: outcome?.fallbackUsed ?? failedFallback,
+      finishReason,
+      usage,
+      latencyMs: latency,
+      citations,
+      invalidCitations: invalid,
+    };
     try {
-      await this.deps.conversations.finishTurn(prepared.messageId, {
-        answer,
-        model: outcome?.model ?? failedModel,
-        fallbackUsed: outcome?.fallbackUsed ?? failedFallback,
-        finishReason,
-        usage,
-        latencyMs: latency,
-        citations,
-        invalidCitations: invalid,
-      });
+      // What was said must not be lost to a database that is briefly away: the UPDATE is the same
+      // each time, so it is sent again until it lands (or the time is up), and `done` waits for it.
+      await retryWhileUnavailable(
+        () => this.deps.conversations.finishTurn(prepared.messageId, result),
+        this.deps.storeRetryMs ?? 0,
+        (attempt) => this.deps.log.warn({ message_id: prepared.messageId, attempt }, 'database unavailable; storing the answer again'),
+      );
     } catch (err) {
       this.deps.log.error({ err, message_id: prepared.messageId }, 'could not store the finished turn');
       if (!failure && !signal.aborted) failure = { code: 'internal', message: 'Internal error' };

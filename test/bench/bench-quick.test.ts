@@ -18,7 +18,10 @@ describe('npm run bench:quick', () => {
     for (const { title, result } of report.sections) {
       expect(result.pending, `${title}: ${result.markdown}`).not.toBe('failed');
       for (const [name, value] of Object.entries(result.figures)) {
-        expect(Number.isFinite(value) && value >= 0, `${title}: ${name} = ${value}`).toBe(true);
+        // The process's RSS can shrink while 100 toy streams are
+        // open (the allocator hands pages back to the system): only finite.
+        const mayShrink = name.endsWith('.rss_bytes_per_stream');
+        expect(Number.isFinite(value) && (mayShrink || value >= 0), `${title}: ${name} = ${value}`).toBe(true);
       }
       if (result.pending) expect(result.markdown).toContain('Pending');
       else expect(Object.keys(result.figures).length, title).toBeGreaterThan(0);

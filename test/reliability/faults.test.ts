@@ -135,3 +135,63 @@ describe.runIf(postgresAvailable)('PostgreSQL cut off by a proxy during concurre
     expect(await completedTurns(t)).toBe(20);
   }, 60_000);
 });
+
+describe.runIf(postgresAvailable)('PostgreSQL cut off while answers are streaming, then restored', () => {
+  const ANSWER = 'Key the compressor from the kick and keep the release short [1].';
+
+  async function setup(env: Record<string, string>) {
+    const direct = new URL(await freshPostgresUrl());
+    const proxy = new TcpProxy(direct.hostname, Number(direct.port || 5432));
+    direct.port = String(await proxy.start());
+    open.push(proxy);
+    const llm = await startFakeLlm({ reply: { text: ANSWER, firstTokenDelayMs: 50, tokenIntervalMs: 60 } });
+    open.push(llm);
+    const t = await makeTestApp(new PostgresDb({ connectionString: direct.toString() }), {
+      RATE_LIMIT_IP_PER_HOUR: '100000',
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_API_KEY: 'k',
+      ...env,
+    });
+    open.push(t);
+    return { proxy, llm, t };
+  }
+
+  /** Starts n chats and cuts the database once every one of them is streaming its answer. */
+  async function cutMidAnswer(s: Awaited<ReturnType<typeof setup>>, n: number) {
+    const all = Promise.all(Array.from({ length: n }, (_, i) => chat(s.t, `sidechain compression ${i}`)));
+    while (s.llm.requests.length < n) await new Promise((r) => setTimeout(r, 10));
+    // Every turn is stored before its first token leaves; the answers take ~700 ms more.
+    await new Promise((r) => setTimeout(r, 200));
+    await s.proxy.cut();
+    return all;
+  }
+
+  it('stores every answer once the database is back, and only then sends done', async () => {
+    const s = await setup({ CHAT_STORE_RETRY_MS: '10000' });
+    const streams = cutMidAnswer(s, 10);
+    await new Promise((r) => setTimeout(r, 2000));
+    await s.proxy.restore();
+    const results = await streams;
+    for (const r of results) {
+      expect(r.status).toBe(200);
+      expect(r.events.at(-1)?.event).toBe('done');
+      expect(r.ms).toBeGreaterThan(2000);
+    }
+    const stored = await s.t.deps.db.query<{ answer: string; finish_reason: string }>('SELECT answer, finish_reason FROM turns');
+    expect(stored).toHaveLength(10);
+    for (const row of stored) expect(row).toEqual({ answer: ANSWER, finish_reason: 'stop' });
+  }, 60_000);
+
+  it('ends each stream with one internal error, never a hang, when the database stays away past CHAT_STORE_RETRY_MS', async () => {
+    const s = await setup({ CHAT_STORE_RETRY_MS: '800' });
+    const results = await cutMidAnswer(s, 5);
+    for (const r of results) {
+      expect(r.status).toBe(200);
+      expect(r.events.filter((e) => e.event === 'done' || e.event === 'error')).toEqual([
+        expect.objectContaining({ event: 'error', data: { error: 'Internal error', code: 'internal' } }),
+      ]);
+      expect(r.ms).toBeLessThan(5000);
+    }
+    await s.proxy.restore();
+  }, 60_000);
+});
