@@ -9,6 +9,14 @@ const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
     .pipe(z.number().int().min(min).max(max))
     .default(def);
 
+const fraction = (def: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'expected a number from 0 to 1')
+    .transform(Number)
+    .default(def);
+
 const optionalUrl = z.url().optional();
 const optionalText = z.string().min(1).optional();
 const bool = (def: boolean) =>
@@ -44,6 +52,15 @@ export const envSchema = z.object({
   LLM_FIRST_TOKEN_TIMEOUT_MS: int(15000, 1),
   LLM_IDLE_TIMEOUT_MS: int(30000, 1),
   LLM_REWRITE_TIMEOUT_MS: int(3000, 1),
+  // Vector search (SPEC §2): an OpenAI-compatible /embeddings endpoint and pgvector in the database.
+  EMBEDDINGS_BASE_URL: optionalUrl,
+  EMBEDDINGS_API_KEY: optionalText,
+  EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  EMBEDDINGS_DIMENSIONS: int(1536, 1, 16000),
+  /** Send `dimensions` with each request (models that shorten their vectors on demand). */
+  EMBEDDINGS_REQUEST_DIMENSIONS: bool(false),
+  EMBEDDINGS_MIN_SIMILARITY: fraction(0.5),
+  EMBEDDINGS_TIMEOUT_MS: int(3000, 1),
   CHAT_TOP_K: int(6, 1, 50),
   CHAT_HISTORY_TURNS: int(6, 0, 100),
   CHAT_STORE_RETRY_MS: int(10000, 0, 600000),

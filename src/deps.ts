@@ -14,7 +14,14 @@ import { buildLlm } from './llm/build-llm.js';
 import { ExtractiveAnswerer } from './llm/extractive-answerer.js';
 import { createRateLimiter } from './limits/create-limiter.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
+import { EmbeddingIndexer } from './retrieval/embedding-indexer.js';
 import { FullTextSearch } from './retrieval/full-text-search.js';
+import { HybridSearch } from './retrieval/hybrid-search.js';
+import { OpenAiEmbedder } from './retrieval/openai-embedder.js';
+import { VectorSearch } from './retrieval/vector-search.js';
+import { createOpenAiClient } from './llm/openai-client.js';
+import { ensureVectorSchema } from './store/pg/vector-schema.js';
+import type { Embedder } from './retrieval/embedder.js';
 import type { PassageSearch } from './retrieval/passage-search.js';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { Db } from './store/db.js';
@@ -37,6 +44,8 @@ export interface Deps {
   conversations: ConversationStore;
   users: UserStore;
   search: PassageSearch;
+  /** With EMBEDDINGS_BASE_URL: keeps passages' embeddings current (null: full-text search only). */
+  indexer: EmbeddingIndexer | null;
   answerer: Answerer;
   auth: Authenticator;
   chat: ChatService;
@@ -55,12 +64,60 @@ export interface DepsOverrides {
   limiter?: RateLimiter;
   /** Skip loading the demo knowledge base even when the database is empty. */
   skipDemo?: boolean;
+  /** Tests: an embedder other than the configured endpoint's (EMBEDDINGS_BASE_URL still switches vectors on). */
+  embedder?: Embedder;
 }
 
 /** Opens the database of the configured mode: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR. */
 export async function openDb(config: Config): Promise<Db> {
   if (config.DATABASE_URL) return new PostgresDb({ connectionString: config.DATABASE_URL });
-  return PgliteDb.open(path.resolve(config.DATA_DIR, 'pglite'));
+  return PgliteDb.open(path.resolve(config.DATA_DIR, 'pglite'), { vector: Boolean(config.EMBEDDINGS_BASE_URL) });
+}
+
+/**
+ * With EMBEDDINGS_BASE_URL: the embedder, the embeddings table made to fit it, and the indexer
+ * (not started). Null without. Throws VectorUnavailableError when the database has no pgvector.
+ */
+export async function openVectorIndex(
+  config: Config,
+  db: Db,
+  log: Logger,
+  embedder?: Embedder,
+): Promise<{ embedder: Embedder; indexer: EmbeddingIndexer } | null> {
+  if (!config.EMBEDDINGS_BASE_URL) return null;
+  const e =
+    embedder ??
+    new OpenAiEmbedder({
+      client: createOpenAiClient({ baseURL: config.EMBEDDINGS_BASE_URL, apiKey: config.EMBEDDINGS_API_KEY }),
+      model: config.EMBEDDINGS_MODEL,
+      dimensions: config.EMBEDDINGS_DIMENSIONS,
+      requestDimensions: config.EMBEDDINGS_REQUEST_DIMENSIONS,
+    });
+  if (await ensureVectorSchema(db, { model: e.model, dimensions: e.dimensions })) {
+    log.info({ model: e.model, dimensions: e.dimensions }, 'embeddings table created; every passage will be embedded');
+  }
+  return { embedder: e, indexer: new EmbeddingIndexer({ db, embedder: e, log }) };
+}
+
+/** The chat's retrieval: full-text search, fused with vector search when EMBEDDINGS_BASE_URL is set. */
+export async function openSearch(
+  config: Config,
+  db: Db,
+  log: Logger,
+  embedder?: Embedder,
+): Promise<{ search: PassageSearch; indexer: EmbeddingIndexer | null }> {
+  const fullText = new FullTextSearch(db);
+  const vectors = await openVectorIndex(config, db, log, embedder);
+  if (!vectors) return { search: fullText, indexer: null };
+  const search = new HybridSearch({
+    fullText,
+    vectors: new VectorSearch(db),
+    embedder: vectors.embedder,
+    minSimilarity: config.EMBEDDINGS_MIN_SIMILARITY,
+    embedTimeoutMs: config.EMBEDDINGS_TIMEOUT_MS,
+    log,
+  });
+  return { search, indexer: vectors.indexer };
 }
 
 export async function buildDeps(config: Config, log: Logger, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -74,7 +131,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
   }
   const conversations = new PgConversationStore(db);
   const users = new PgUserStore(db);
-  const search = new FullTextSearch(db);
+  const { search, indexer } = await openSearch(config, db, log, overrides.embedder);
+  indexer?.start();
   const llm = buildLlm(config, log, new TermMergingRewriter());
   const answerer = overrides.answerer ?? llm?.answerer ?? new ExtractiveAnswerer(config.EXTRACTIVE_CHUNK_DELAY_MS);
   const chat = new ChatService({
@@ -104,6 +162,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     conversations,
     users,
     search,
+    indexer,
     answerer,
     auth: overrides.auth ?? new BearerAuthenticator({ users, jwt: JwtVerifier.fromConfig(config, log) }),
     chat,
@@ -112,6 +171,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     limiter,
     chatLimits,
     close: async () => {
+      await indexer?.stop();
       metrics.close();
       await limiter.close();
       await db.close();

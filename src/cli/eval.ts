@@ -4,7 +4,9 @@ import { loadDemoIfEmpty } from '../kb/demo-kb.js';
 import { FullTextSearch } from '../retrieval/full-text-search.js';
 import type { Db } from '../store/db.js';
 import { PgKbStore } from '../store/pg/pg-kb-store.js';
-import { openCliDb } from './context.js';
+import { openSearch } from '../deps.js';
+import type { PassageSearch } from '../retrieval/passage-search.js';
+import { cliLogger, openCliDb } from './context.js';
 import { belowThresholds, computeMetrics, type QuestionResult, type Thresholds } from './eval-metrics.js';
 import { renderReport, textTable } from './eval-report.js';
 import { checkEvalSet, runEval } from './eval-run.js';
@@ -17,11 +19,11 @@ export async function readEvalSet(file: string): Promise<EvalQuestion[]> {
   return parseEvalSet(JSON.parse(await readFile(file, 'utf8')));
 }
 
-/** Checks the set against the knowledge base in db, then asks every question. */
-export async function evaluate(db: Db, questions: readonly EvalQuestion[]): Promise<QuestionResult[]> {
+/** Checks the set against the knowledge base in db, then asks every question (full-text search by default). */
+export async function evaluate(db: Db, questions: readonly EvalQuestion[], search: PassageSearch = new FullTextSearch(db)): Promise<QuestionResult[]> {
   const kb = new PgKbStore(db);
   await checkEvalSet(db, kb, questions);
-  return runEval(new FullTextSearch(db), kb, questions, EVAL_TOP_K);
+  return runEval(search, kb, questions, EVAL_TOP_K);
 }
 
 const ratio = (value: string): number => {
@@ -55,7 +57,10 @@ export function registerEval(program: Command): void {
         if (config.LOAD_DEMO_KB && (await loadDemoIfEmpty(new PgKbStore(db)))) {
           process.stderr.write('the knowledge base was empty: loaded the demo knowledge base\n');
         }
-        results = await evaluate(db, questions);
+        // The chat's own retrieval: with EMBEDDINGS_BASE_URL, every passage is embedded first.
+        const { search, indexer } = await openSearch(config, db, cliLogger(config));
+        if (indexer) await indexer.run();
+        results = await evaluate(db, questions, search);
       } finally {
         await db.close();
       }

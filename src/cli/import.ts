@@ -5,6 +5,10 @@ import { buildImportDocument, findImportFiles } from '../kb/import-files.js';
 import { importDocument } from '../kb/import-document.js';
 import type { ImportSummary } from '../store/kb-store.js';
 import { PgKbStore } from '../store/pg/pg-kb-store.js';
+import type { Config } from '../config.js';
+import { openVectorIndex } from '../deps.js';
+import type { Db } from '../store/db.js';
+import pino from 'pino';
 import { openCliDb } from './context.js';
 
 const summaryLine = (s: ImportSummary) =>
@@ -39,7 +43,7 @@ export function registerImport(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const { db } = await openCliDb();
+      const { config, db } = await openCliDb();
       const bar = process.stderr.isTTY
         ? new cliProgress.SingleBar(
             { format: 'importing [{bar}] {value}/{total} {file}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
@@ -53,6 +57,7 @@ export function registerImport(program: Command): void {
         bar?.stop();
         const summary = await importDocument(kb, doc);
         process.stdout.write(`imported ${files.documents.length} document(s) and ${files.transcripts.length} transcript(s): ${summaryLine(summary)}\n`);
+        await embedPassages(config, db);
       } catch (err) {
         bar?.stop();
         if (!(err instanceof AppError) || err.code !== 'invalid_document') throw err;
@@ -62,4 +67,19 @@ export function registerImport(program: Command): void {
         await db.close();
       }
     });
+}
+
+/** With EMBEDDINGS_BASE_URL, the imported passages are embedded before the command ends. */
+async function embedPassages(config: Config, db: Db): Promise<void> {
+  // What it does is printed here, once: the indexer's own log lines would say it twice.
+  const vectors = await openVectorIndex(config, db, pino({ level: 'silent' }));
+  if (!vectors) return;
+  try {
+    const embedded = await vectors.indexer.run();
+    const { passages } = await vectors.indexer.coverage();
+    process.stdout.write(`embedded ${embedded} passage(s) with ${vectors.embedder.model}; ${passages} in the knowledge base\n`);
+  } catch (err) {
+    // The import stands: the server embeds what is left when the model answers again.
+    process.stderr.write(`warning: passages not embedded (${(err as Error).message}); full-text search finds them meanwhile\n`);
+  }
 }

@@ -36,6 +36,9 @@ export function importRoutes(app: FastifyInstance, deps: Deps): void {
     const user = await deps.auth.authenticate(request.headers.authorization);
     if (!user) throw new AppError('unauthenticated', 'Authentication required');
     if (user.role !== 'admin') throw new AppError('forbidden', 'Admin role required');
-    return { imported: await importDocument(deps.kb, request.body) };
+    const imported = await importDocument(deps.kb, request.body);
+    // New and changed passages get their embeddings in the background (full-text finds them meanwhile).
+    if (imported.passages.inserted + imported.passages.updated > 0) deps.indexer?.wake();
+    return { imported };
   });
 }

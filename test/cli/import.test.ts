@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { startFakeEmbeddings } from '../helpers/fake-embeddings.js';
 
 const FIXTURES = new URL('../kb/fixtures/transcripts/', import.meta.url);
 
@@ -38,5 +39,27 @@ describe('chrysopedia import', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`rejected, nothing written:\n  ${bad}:6: invalid end time "soon"\n`);
+  }, CLI_TIMEOUT);
+
+  it('with EMBEDDINGS_BASE_URL, embeds what it imported before it ends; a model that is down leaves a warning, not a failed import', async () => {
+    const fake = await startFakeEmbeddings({ dimensions: 64 });
+    const env = { EMBEDDINGS_BASE_URL: fake.baseUrl, EMBEDDINGS_MODEL: 'fake-embed', EMBEDDINGS_DIMENSIONS: '64' };
+    const vectorData = path.join(dir, 'vector-data');
+    const talks = path.join(dir, 'clean-talks');
+    await cp(FIXTURES, talks, { recursive: true });
+    try {
+      const first = await runCli(vectorData, ['import', talks], env);
+      expect(first.code, first.stderr).toBe(0);
+      const passages = Number(/passages \+(\d+)/.exec(first.stdout)?.[1]);
+      expect(first.stdout).toContain(`embedded ${passages} passage(s) with fake-embed; ${passages} in the knowledge base\n`);
+      expect(fake.inputs).toHaveLength(passages);
+      fake.failing = true;
+      const again = await runCli(vectorData, ['import', talks], { ...env, EMBEDDINGS_MODEL: 'another-model' });
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/^warning: passages not embedded \(the embeddings model is unavailable\); full-text search finds them meanwhile\n$/);
+      expect(again.stderr).not.toContain('sk-secret');
+    } finally {
+      await fake.close();
+    }
   }, CLI_TIMEOUT);
 });

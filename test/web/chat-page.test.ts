@@ -187,9 +187,10 @@ describe.skipIf(!chromiumAvailable)('the chat page in a real browser', () => {
   it('stop aborts the stream, keeps what came, and the server stores the turn as client_closed', async () => {
     await openPage();
     await ask('compression');
-    await page.waitForFunction(
-      `(document.querySelector('#thread .turn:last-child[data-state="streaming"] .answer')?.textContent ?? '').length > 20`,
-    );
+    // Polled from here: page.waitForFunction with a string polls by eval in the page, which its CSP
+    // (script-src 'self') forbids, so it failed whenever the answer was slow to come.
+    const streaming = page.locator('#thread .turn:last-child[data-state="streaming"] .answer');
+    await expect.poll(async () => ((await streaming.count()) > 0 ? ((await streaming.textContent()) ?? '').length : 0), { timeout: 10_000 }).toBeGreaterThan(20);
     await page.getByRole('button', { name: 'Stop' }).click();
     await waitForState('stopped');
     await page.getByRole('button', { name: 'Send' }).waitFor();

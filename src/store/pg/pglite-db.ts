@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db, Queryable } from '../db.js';
 
 /** Embedded Postgres (WASM). One connection: PGlite queues concurrent queries itself. */
@@ -8,10 +9,10 @@ export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   private constructor(private readonly pg: PGlite) {}
 
-  /** dataDir undefined → in memory (tests). */
-  static async open(dataDir?: string): Promise<PgliteDb> {
+  /** dataDir undefined → in memory (tests). `vector`: load pgvector (only vector search needs it). */
+  static async open(dataDir?: string, options: { vector?: boolean } = {}): Promise<PgliteDb> {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    const pg = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    const pg = await PGlite.create({ dataDir, extensions: options.vector ? { pg_trgm, vector } : { pg_trgm } });
     return new PgliteDb(pg);
   }
 
