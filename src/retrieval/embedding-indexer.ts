@@ -4,9 +4,11 @@ import type { Embedder } from './embedder.js';
 import { vectorLiteral } from './vector-search.js';
 
 // Passages without an embedding of their current text. What is embedded is what full-text search
-// reads too: the technique, the video's title and the passage's text.
+// reads too: the technique, the video's title and the passage's text, cut at INPUT_CHARS so that
+// one overlong passage cannot push a batch past the model's input limit (and stall every run).
+const INPUT_CHARS = 8000;
 const PENDING_SQL = `
-SELECT p.id, p.content_hash, concat_ws(E'\\n', p.technique, v.title, p.text) AS input
+SELECT p.id, p.content_hash, left(concat_ws(E'\\n', p.technique, v.title, p.text), ${INPUT_CHARS}) AS input
 FROM passages p
 JOIN videos v ON v.id = p.video_id
 LEFT JOIN passage_embeddings e ON e.passage_id = p.id

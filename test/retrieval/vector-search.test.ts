@@ -129,6 +129,14 @@ describe.each(factories)('vector search fused with full-text (EMBEDDINGS_BASE_UR
     expect(await t.deps.indexer!.coverage()).toEqual({ embedded: 2, passages: 2 });
   });
 
+  it("embeds no more than a passage's first 8,000 characters, so one long passage cannot exceed a model's input", async () => {
+    const t = await app();
+    await new PgKbStore(t.deps.db).importDocument(doc('long '.repeat(3999) + 'end') as never);
+    expect(await t.deps.indexer!.run()).toBe(1);
+    expect(fake.inputs.at(-1)).toHaveLength(8000);
+    expect(fake.inputs.at(-1)).toMatch(/^Loop points\nSampler basics\nlong long/);
+  });
+
   it("finds by meaning a passage that shares no word with the question, in the creator's tier, where full-text alone finds nothing", async () => {
     const t = await app();
     expect(await new FullTextSearch(t.deps.db).search(PARAPHRASE, { creator: 'ana' }, 6)).toEqual([]);
