@@ -64,8 +64,6 @@ export interface DepsOverrides {
   limiter?: RateLimiter;
   /** Skip loading the demo knowledge base even when the database is empty. */
   skipDemo?: boolean;
-  /** Tests: an embedder other than the configured endpoint's (EMBEDDINGS_BASE_URL still switches vectors on). */
-  embedder?: Embedder;
 }
 
 /** Opens the database of the configured mode: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR. */
@@ -78,21 +76,14 @@ export async function openDb(config: Config): Promise<Db> {
  * With EMBEDDINGS_BASE_URL: the embedder, the embeddings table made to fit it, and the indexer
  * (not started). Null without. Throws VectorUnavailableError when the database has no pgvector.
  */
-export async function openVectorIndex(
-  config: Config,
-  db: Db,
-  log: Logger,
-  embedder?: Embedder,
-): Promise<{ embedder: Embedder; indexer: EmbeddingIndexer } | null> {
+export async function openVectorIndex(config: Config, db: Db, log: Logger): Promise<{ embedder: Embedder; indexer: EmbeddingIndexer } | null> {
   if (!config.EMBEDDINGS_BASE_URL) return null;
-  const e =
-    embedder ??
-    new OpenAiEmbedder({
-      client: createOpenAiClient({ baseURL: config.EMBEDDINGS_BASE_URL, apiKey: config.EMBEDDINGS_API_KEY }),
-      model: config.EMBEDDINGS_MODEL,
-      dimensions: config.EMBEDDINGS_DIMENSIONS,
-      requestDimensions: config.EMBEDDINGS_REQUEST_DIMENSIONS,
-    });
+  const e = new OpenAiEmbedder({
+    client: createOpenAiClient({ baseURL: config.EMBEDDINGS_BASE_URL, apiKey: config.EMBEDDINGS_API_KEY }),
+    model: config.EMBEDDINGS_MODEL,
+    dimensions: config.EMBEDDINGS_DIMENSIONS,
+    requestDimensions: config.EMBEDDINGS_REQUEST_DIMENSIONS,
+  });
   if (await ensureVectorSchema(db, { model: e.model, dimensions: e.dimensions })) {
     log.info({ model: e.model, dimensions: e.dimensions }, 'embeddings table created; every passage will be embedded');
   }
@@ -100,14 +91,9 @@ export async function openVectorIndex(
 }
 
 /** The chat's retrieval: full-text search, fused with vector search when EMBEDDINGS_BASE_URL is set. */
-export async function openSearch(
-  config: Config,
-  db: Db,
-  log: Logger,
-  embedder?: Embedder,
-): Promise<{ search: PassageSearch; indexer: EmbeddingIndexer | null }> {
+export async function openSearch(config: Config, db: Db, log: Logger): Promise<{ search: PassageSearch; indexer: EmbeddingIndexer | null }> {
   const fullText = new FullTextSearch(db);
-  const vectors = await openVectorIndex(config, db, log, embedder);
+  const vectors = await openVectorIndex(config, db, log);
   if (!vectors) return { search: fullText, indexer: null };
   const search = new HybridSearch({
     fullText,
@@ -131,7 +117,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
   }
   const conversations = new PgConversationStore(db);
   const users = new PgUserStore(db);
-  const { search, indexer } = await openSearch(config, db, log, overrides.embedder);
+  const { search, indexer } = await openSearch(config, db, log);
   indexer?.start();
   const llm = buildLlm(config, log, new TermMergingRewriter());
   const answerer = overrides.answerer ?? llm?.answerer ?? new ExtractiveAnswerer(config.EXTRACTIVE_CHUNK_DELAY_MS);
