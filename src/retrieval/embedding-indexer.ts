@@ -59,7 +59,8 @@ export class EmbeddingIndexer {
       this.running = null;
       if (this.again && !this.stopped) {
         this.again = false;
-        void this.run();
+        // Asked for while running: once more, its failure logged like any background run's.
+        this.wake();
       }
     });
     return this.running;

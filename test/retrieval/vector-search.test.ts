@@ -137,6 +137,19 @@ describe.each(factories)('vector search fused with full-text (EMBEDDINGS_BASE_UR
     expect(fake.inputs.at(-1)).toMatch(/^Loop points\nSampler basics\nlong long/);
   });
 
+  it('survives a run asked for while another runs, both failing (no unhandled rejection)', async () => {
+    const t = await app();
+    fake.failing = true;
+    await new PgKbStore(t.deps.db).importDocument(doc('Loop the sample from a zero crossing.') as never);
+    const first = t.deps.indexer!.run();
+    t.deps.indexer!.wake();
+    await expect(first).rejects.toThrow('the embeddings model is unavailable');
+    // The follow-up run fails too, in the background; vitest fails the file on an unhandled rejection.
+    await new Promise((r) => setTimeout(r, 300));
+    fake.failing = false;
+    expect(await t.deps.indexer!.run()).toBe(1);
+  });
+
   it("finds by meaning a passage that shares no word with the question, in the creator's tier, where full-text alone finds nothing", async () => {
     const t = await app();
     expect(await new FullTextSearch(t.deps.db).search(PARAPHRASE, { creator: 'ana' }, 6)).toEqual([]);
