@@ -45,7 +45,7 @@ describe.runIf(redisServerAvailable)('Redis down while answers stream (SPEC §1:
     expect(t.logs.some((l) => l.includes('cannot be resumed') && l.includes(messageId))).toBe(true);
 
     const ready = await fetch(`${url}/readyz`);
-    const body = await ready.json();
+    const body = (await ready.json()) as { status: string; parts: Record<string, unknown> };
     expect(body.status).toBe('degraded');
     expect(body.parts.event_log).toMatchObject({ status: 'degraded', detail: expect.stringContaining('cannot be resumed') });
 
