@@ -34,7 +34,7 @@ describe.runIf(redisServerAvailable)('Redis down while answers stream (SPEC §1:
   it('the stream goes on to done with nothing lost; the log says resume is unavailable, /readyz degraded, resume of a running answer 503', async () => {
     const s = await ask('sidechain compression');
     await s.until((x) => x.tokens >= 3);
-    expect((await (await fetch(`${url}/readyz`)).json()).parts.event_log.status).toBe('ok');
+    expect(((await (await fetch(`${url}/readyz`)).json()) as { parts: { event_log: { status: string } } }).parts.event_log.status).toBe('ok');
     await redis.stop();
     expect(await s.ended).toBe('end');
     expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { finish_reason: 'stop' } });
