@@ -83,6 +83,11 @@ async function run(turn: TurnView, q: Question): Promise<void> {
             turn.appendToken(t);
             followStream();
           },
+          onReconnecting: (attempt) => {
+            turn.reconnecting(attempt);
+            if (attempt === 1) announce('Connection lost, reconnecting…');
+          },
+          onReconnected: () => turn.reconnected(),
         },
       },
     );
