@@ -7,7 +7,8 @@ export interface DonePayload {
   cascade_tier: CascadeTier;
   model: string;
   fallback_used: boolean;
-  finish_reason: 'stop' | 'length';
+  /** client_closed: stopped (POST …/stop, or no reader within CHAT_RESUME_GRACE_MS). */
+  finish_reason: 'stop' | 'length' | 'client_closed';
   usage: { prompt_tokens: number; completion_tokens: number };
   latency_ms: { first_token: number | null; total: number };
   citations: number[];

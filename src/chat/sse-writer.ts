@@ -10,10 +10,15 @@ export const SSE_HEADERS = {
 } as const;
 
 export interface SseOptions {
-  /** Prefix of every event id: ids are `<idPrefix>:<seq>`, seq from 1. */
-  idPrefix: string;
   /** A `: ping` comment goes out after this long without anything else sent. */
   pingMs: number;
+}
+
+/** One event as it goes on the wire: its id (`<message_id>:<seq>`), name and data, already JSON. */
+export interface SseEvent {
+  id: string;
+  event: string;
+  data: string;
 }
 
 /** Formats one event; JSON.stringify never emits a raw newline, so data is one line. */
@@ -21,13 +26,18 @@ export function sseFrame(id: string, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** A stream's events numbered from 1, as `<idPrefix>:<seq>`. */
+export async function* numberedEvents(events: AsyncIterable<ChatEvent> | Iterable<ChatEvent>, idPrefix: string): AsyncGenerator<SseEvent, void, void> {
+  let seq = 0;
+  for await (const e of events) yield { id: `${idPrefix}:${++seq}`, event: e.event, data: JSON.stringify(e.data) };
+}
+
 /**
  * The one place that writes event frames. Writes each event as it comes (waiting on the socket
  * when it is full), pings when idle, and keeps draining the events after the client has gone so
  * that the producer can finish its bookkeeping.
  */
-export async function writeSse(res: ServerResponse, events: AsyncIterable<ChatEvent>, options: SseOptions): Promise<void> {
-  let seq = 0;
+export async function writeSse(res: ServerResponse, events: AsyncIterable<SseEvent>, options: SseOptions): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const open = () => !res.destroyed && !res.writableEnded;
   const armPing = () => {
@@ -51,14 +61,13 @@ export async function writeSse(res: ServerResponse, events: AsyncIterable<ChatEv
   armPing();
   try {
     for await (const e of events) {
-      seq += 1;
       if (!open()) continue;
       if (!corked) {
         corked = true;
         res.cork();
         process.nextTick(uncork);
       }
-      const ok = res.write(sseFrame(`${options.idPrefix}:${seq}`, e.event, e.data));
+      const ok = res.write(`id: ${e.id}\nevent: ${e.event}\ndata: ${e.data}\n\n`);
       armPing();
       if (!ok && open()) await Promise.race([once(res, 'drain'), once(res, 'close')]);
     }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { chatDocs } from './chat.js';
+import { chatResumeDocs } from './chat-resume.js';
 import { conversationDocs } from './conversations.js';
 import { healthDocs } from './health.js';
 import { importDocs } from './import.js';
@@ -12,6 +13,7 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /** Every route's documentation; a route file adds its own list here. */
 export const allRouteDocs = (): RouteDoc[] => [
   ...chatDocs,
+  ...chatResumeDocs,
   ...conversationDocs,
   ...knowledgeBaseDocs,
   ...importDocs,

@@ -46,7 +46,7 @@ export const donePayloadSchema = z.object({
   cascade_tier: z.enum(['creator', 'domain', 'global', 'none']),
   model: z.string(),
   fallback_used: z.boolean(),
-  finish_reason: z.enum(['stop', 'length']),
+  finish_reason: z.enum(['stop', 'length', 'client_closed']).describe('client_closed: stopped, or no reader within CHAT_RESUME_GRACE_MS'),
   usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() }),
   latency_ms: z.object({ first_token: z.number().nullable(), total: z.number() }),
   citations: z.array(z.number().int()),

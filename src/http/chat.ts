@@ -19,7 +19,8 @@ export const chatDocs: RouteDoc[] = [
     summary: 'Ask a question; the cited answer streams as Server-Sent Events',
     description:
       'Events, in order: `sources` (JSON array of sources, possibly empty), `token` ({"text"}) repeated, then exactly one ' +
-      '`done` or `error`. Every event has an id `<message_id>:<seq>`; `: ping` comments keep the stream alive.\n\n' +
+      '`done` or `error`. Every event has an id `<message_id>:<seq>`; `: ping` comments keep the stream alive. ' +
+      'A client that loses the stream resumes it with GET /api/v1/chat/{message_id}/stream.\n\n' +
       `sources item: ${JSON.stringify(z.toJSONSchema(sourceSchema))}\n\ndone: ${JSON.stringify(z.toJSONSchema(donePayloadSchema))}\n\n` +
       `error: ${JSON.stringify(z.toJSONSchema(streamErrorSchema))}`,
     body: chatRequestSchema,
@@ -66,9 +67,10 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
       throw new AppError('unknown_creator', 'Unknown creator', { creator: body.creator });
     }
     if (limits.creatorRejection) throw limits.creatorRejection;
-    // The client going away stops the answer, which starts before the stream does.
+    // Until the stream starts, nothing can resume the answer: the client going away stops it.
     const abort = new AbortController();
-    reply.raw.on('close', () => abort.abort());
+    const stopEarly = () => abort.abort();
+    reply.raw.on('close', stopEarly);
     const prepared = await deps.chat.prepare(
       {
         query: body.query,
@@ -80,15 +82,16 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
       abort.signal,
     );
 
+    reply.raw.off('close', stopEarly);
+    // From here the answer outlives its client for CHAT_RESUME_GRACE_MS, so that it can be resumed.
+    const live = deps.liveAnswers.start(prepared.messageId, observedStream(deps.chat.stream(prepared, abort.signal), deps.metrics, startedAt), abort);
+    reply.raw.on('close', live.clientGone);
+    if (reply.raw.destroyed) live.clientGone();
+
     reply.hijack();
     const headers = { ...reply.getHeaders(), ...SSE_HEADERS, 'x-request-id': request.id };
     reply.raw.writeHead(200, headers as Record<string, string>);
     reply.raw.flushHeaders();
-    await deps.streams.track(
-      writeSse(reply.raw, observedStream(deps.chat.stream(prepared, abort.signal), deps.metrics, startedAt), {
-        idPrefix: prepared.messageId,
-        pingMs: deps.config.SSE_PING_MS,
-      }),
-    );
+    await deps.streams.track(writeSse(reply.raw, live.events, { pingMs: deps.config.SSE_PING_MS }));
   });
 }

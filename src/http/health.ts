@@ -16,7 +16,7 @@ export const healthDocs: RouteDoc[] = [
     method: 'get',
     path: '/readyz',
     tag: 'operations',
-    summary: 'State of each dependency (database, Redis, LLM configuration)',
+    summary: 'State of each dependency (database, Redis, the event log of resumable streams, LLM configuration)',
     responses: {
       '200': { description: 'ok or degraded', schema: readySchema },
       '503': { description: 'A part is down', schema: readySchema },
@@ -38,6 +38,7 @@ export function healthRoutes(app: FastifyInstance, deps: Deps): void {
       parts.database = { status: 'down', detail: deps.db.kind };
     }
     parts.redis = await deps.limiter.health();
+    parts.event_log = await deps.eventLog.health();
     parts.llm = { status: 'ok', detail: deps.answerer.kind === 'llm' ? 'configured' : 'extractive (no LLM configured)' };
     const states = Object.values(parts).map((p) => p.status);
     const status: PartState = states.includes('down') ? 'down' : states.includes('degraded') ? 'degraded' : 'ok';
