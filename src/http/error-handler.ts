@@ -1,11 +1,14 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
 /** Maps what Fastify itself rejects (body parsing, limits) into our error family. */
-function fromFastify(err: FastifyError): AppError | null {
+function fromFastify(err: FastifyError, request: FastifyRequest): AppError | null {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('body_too_large', 'Request body too large', { limit_bytes: 16 * 1024 });
+      // The limit of the route that refused the body (import takes far more than chat).
+      return new AppError('body_too_large', 'Request body too large', {
+        limit_bytes: request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit,
+      });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('unsupported_media_type', 'Content-Type must be application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -23,7 +26,7 @@ function fromFastify(err: FastifyError): AppError | null {
 /** The one error handler: every error body is {error, code, request_id, ...extra}. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const known = err instanceof AppError ? err : fromFastify(err);
+    const known = err instanceof AppError ? err : fromFastify(err, request);
     if (!known) {
       request.log.error({ err }, 'unexpected error');
       return reply.status(500).send({ error: 'Internal error', code: 'internal', request_id: request.id });

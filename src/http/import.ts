@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { z } from 'zod';
-import { kbDocumentSchema } from '../kb/document.js';
+import { kbDocumentSchema } from '../contract/kb-document.js';
 import { importDocument } from '../kb/import-document.js';
 import { errorBodySchema, type RouteDoc } from './openapi.js';
 

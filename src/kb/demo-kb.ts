@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { KbStore, ImportSummary } from '../store/kb-store.js';
-import type { KbDocument } from './document.js';
+import type { KbDocument } from '../contract/kb-document.js';
 import { validateDocument } from './validate-document.js';
 
 // src/kb/ and dist/kb/ both sit two levels below the package root.

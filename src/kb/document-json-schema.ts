@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kbDocumentSchema } from './document.js';
+import { kbDocumentSchema } from '../contract/kb-document.js';
 
 /** The JSON Schema of the import document, generated from the zod schema that validates it. */
 export function kbDocumentJsonSchema(): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
-import type { KbDocument } from './document.js';
+import type { KbDocument } from '../contract/kb-document.js';
 import { transcriptMetaSchema } from './transcripts/transcript-meta.js';
 import { transcriptFormat, transcriptToVideo } from './transcripts/transcript-video.js';
 import { jsonPath, validateDocument, type DocumentProblem } from './validate-document.js';

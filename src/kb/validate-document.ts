@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { kbDocumentSchema, type KbDocument } from './document.js';
+import { kbDocumentSchema, type KbDocument } from '../contract/kb-document.js';
 
 export interface DocumentProblem {
   path: string;

@@ -1,4 +1,4 @@
-import type { KbDocument } from '../kb/document.js';
+import type { KbDocument } from '../contract/kb-document.js';
 
 export interface Personality {
   voice?: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { videoSchema } from '../document.js';
+import { videoSchema } from '../../contract/kb-document.js';
 
 /**
  * The metadata file of a transcript, `<name>.meta.json` next to `<name>.vtt` or `<name>.srt`: the

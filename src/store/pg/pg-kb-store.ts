@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
-import type { KbDocument } from '../../kb/document.js';
+import type { KbDocument } from '../../contract/kb-document.js';
 import type { Db, Queryable } from '../db.js';
 import type { CreatorDetail, CreatorProfile, CreatorSummary, ImportCounts, ImportSummary, KbStore, VideoSummary } from '../kb-store.js';
 
