@@ -18,8 +18,9 @@ interface Running {
 }
 
 export interface LiveAnswer {
-  events: AsyncGenerator<SseEvent, void, void>;
+  frame(e: ChatEvent): SseEvent;
   clientGone(): void;
+  end(): void;
 }
 
 export interface LiveAnswersOptions {
@@ -44,26 +45,16 @@ export class LiveAnswers {
   }
 
   /**
-   * Starts following one answer: `events` are its events for the client that asked (each appended
-   * to the log first), `clientGone` is called when that client has gone; `abort` stops the answer.
+   * Starts following one answer: `frame` numbers each of its events and appends it to the log
+   * (call it for every event, in order), `clientGone` is for when the client that asked has gone,
+   * `end` once the stream is over; `abort` is what stops the answer.
    */
-  start(messageId: string, chatEvents: AsyncIterable<ChatEvent>, abort: AbortController): LiveAnswer {
+  start(messageId: string, abort: AbortController): LiveAnswer {
     const r: Running = { abort, readers: 0, clientGone: false, timer: undefined, unresumable: false };
     this.running.set(messageId, r);
-    return {
-      events: this.logged(messageId, r, chatEvents),
-      clientGone: () => {
-        if (r.clientGone || this.running.get(messageId) !== r) return;
-        r.clientGone = true;
-        this.armGrace(messageId, r);
-      },
-    };
-  }
-
-  private async *logged(messageId: string, r: Running, events: AsyncIterable<ChatEvent>): AsyncGenerator<SseEvent, void, void> {
     let seq = 0;
-    try {
-      for await (const e of events) {
+    return {
+      frame: (e) => {
         seq += 1;
         const data = JSON.stringify(e.data);
         // Not awaited: one connection keeps the appends in order, and the client need not wait for Redis.
@@ -73,12 +64,18 @@ export class LiveAnswers {
           const logged = e.event === 'sources' ? SOURCES_IN_TURN : data;
           this.o.eventLog.append(messageId, { seq, event: e.event, data: logged, terminal }).catch((err: unknown) => this.appendFailed(messageId, r, err));
         }
-        yield { id: `${messageId}:${seq}`, event: e.event, data };
-      }
-    } finally {
-      clearTimeout(r.timer);
-      this.running.delete(messageId);
-    }
+        return { id: `${messageId}:${seq}`, event: e.event, data };
+      },
+      clientGone: () => {
+        if (r.clientGone || this.running.get(messageId) !== r) return;
+        r.clientGone = true;
+        this.armGrace(messageId, r);
+      },
+      end: () => {
+        clearTimeout(r.timer);
+        if (this.running.get(messageId) === r) this.running.delete(messageId);
+      },
+    };
   }
 
   /** Stops every answer this replica writes (shutdown, once its grace is over). */

@@ -9,9 +9,11 @@ export const SSE_HEADERS = {
   connection: 'keep-alive',
 } as const;
 
-export interface SseOptions {
+export interface SseOptions<T> {
   /** A `: ping` comment goes out after this long without anything else sent. */
   pingMs: number;
+  /** Each event's frame (called for every event, in order, also once the client has gone). */
+  toFrame: (e: T) => SseEvent;
 }
 
 /** One event as it goes on the wire: its id (`<message_id>:<seq>`), name and data, already JSON. */
@@ -26,10 +28,10 @@ export function sseFrame(id: string, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** A stream's events numbered from 1, as `<idPrefix>:<seq>`. */
-export async function* numberedEvents(events: AsyncIterable<ChatEvent> | Iterable<ChatEvent>, idPrefix: string): AsyncGenerator<SseEvent, void, void> {
+/** Turns a stream's events into frames numbered from 1, as `<idPrefix>:<seq>`. */
+export function numbered(idPrefix: string): (e: ChatEvent) => SseEvent {
   let seq = 0;
-  for await (const e of events) yield { id: `${idPrefix}:${++seq}`, event: e.event, data: JSON.stringify(e.data) };
+  return (e) => ({ id: `${idPrefix}:${++seq}`, event: e.event, data: JSON.stringify(e.data) });
 }
 
 /**
@@ -37,7 +39,7 @@ export async function* numberedEvents(events: AsyncIterable<ChatEvent> | Iterabl
  * when it is full), pings when idle, and keeps draining the events after the client has gone so
  * that the producer can finish its bookkeeping.
  */
-export async function writeSse(res: ServerResponse, events: AsyncIterable<SseEvent>, options: SseOptions): Promise<void> {
+export async function writeSse<T>(res: ServerResponse, events: AsyncIterable<T> | Iterable<T>, options: SseOptions<T>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const open = () => !res.destroyed && !res.writableEnded;
   const armPing = () => {
@@ -60,7 +62,8 @@ export async function writeSse(res: ServerResponse, events: AsyncIterable<SseEve
   };
   armPing();
   try {
-    for await (const e of events) {
+    for await (const event of events) {
+      const e = options.toFrame(event);
       if (!open()) continue;
       if (!corked) {
         corked = true;

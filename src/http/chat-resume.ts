@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SOURCES_IN_TURN } from '../chat/live-answers.js';
-import { SSE_HEADERS, numberedEvents, writeSse, type SseEvent } from '../chat/sse-writer.js';
+import { SSE_HEADERS, numbered, writeSse, type SseEvent } from '../chat/sse-writer.js';
 import { storedTurnEvents } from '../chat/stored-turn-events.js';
 import type { Deps } from '../deps.js';
 import { AppError, invalidRequest } from '../errors.js';
@@ -126,14 +126,14 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
       const events = storedTurnEvents(turn);
       metrics.resumes.inc({ from: 'database' });
       metrics.resumeReplayedEvents.inc(events.length);
-      await writeSse(reply.raw, numberedEvents(events, id), { pingMs: deps.config.SSE_PING_MS });
+      await writeSse(reply.raw, events, { pingMs: deps.config.SSE_PING_MS, toFrame: numbered(id) });
       return;
     }
     metrics.resumes.inc({ from: 'log' });
     // The replica writing the answer holds off its grace timeout while someone reads.
     await eventLog.publish(id, 'attach').catch(() => undefined);
     try {
-      await deps.streams.track(writeSse(reply.raw, fromLog(turn, after ?? 0, closed.signal), { pingMs: deps.config.SSE_PING_MS }));
+      await deps.streams.track(writeSse(reply.raw, fromLog(turn, after ?? 0, closed.signal), { pingMs: deps.config.SSE_PING_MS, toFrame: (e: SseEvent) => e }));
     } finally {
       await eventLog.publish(id, 'detach').catch(() => undefined);
     }
