@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { ChatEvent } from './chat-events.js';
+import { chatEventSchema, type ChatEvent } from '../contract/chat-events.js';
+import { droppedFields } from '../contract/dropped-fields.js';
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -14,6 +15,20 @@ export interface SseOptions {
   idPrefix: string;
   /** A `: ping` comment goes out after this long without anything else sent. */
   pingMs: number;
+  /** A field the event's schema lacks is a failure too, not silently dropped (on in tests). */
+  strict?: boolean;
+}
+
+const BROKEN_EVENT: ChatEvent = { event: 'error', data: { error: 'Internal error', code: 'internal' } };
+
+/**
+ * The event as its schema (contract/chat-events.ts) lets it out. One that does not fit is a bug
+ * of ours: the stream ends there with an `internal` error instead of sending what no client reads.
+ */
+function checked(e: ChatEvent, strict: boolean): { event: ChatEvent; broken: boolean } {
+  const result = chatEventSchema.safeParse(e);
+  if (result.success && (!strict || droppedFields(e, result.data).length === 0)) return { event: result.data, broken: false };
+  return { event: BROKEN_EVENT, broken: true };
 }
 
 /** Formats one event; JSON.stringify never emits a raw newline, so data is one line. */
@@ -49,17 +64,21 @@ export async function writeSse(res: ServerResponse, events: AsyncIterable<ChatEv
     res.uncork();
   };
   armPing();
+  let broken = false;
   try {
     for await (const e of events) {
       seq += 1;
       if (!open()) continue;
+      const out = checked(e, options.strict ?? false);
+      broken = out.broken;
       if (!corked) {
         corked = true;
         res.cork();
         process.nextTick(uncork);
       }
-      const ok = res.write(sseFrame(`${options.idPrefix}:${seq}`, e.event, e.data));
+      const ok = res.write(sseFrame(`${options.idPrefix}:${seq}`, out.event.event, out.event.data));
       armPing();
+      if (broken) res.end();
       if (!ok && open()) await Promise.race([once(res, 'drain'), once(res, 'close')]);
     }
   } finally {

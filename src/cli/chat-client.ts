@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import pino from 'pino';
-import type { ChatEvent } from '../chat/chat-events.js';
+import type { ChatEvent } from '../contract/chat-events.js';
 import { loadConfig } from '../config.js';
 import { buildDeps, type Deps } from '../deps.js';
 

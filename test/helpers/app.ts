@@ -18,7 +18,7 @@ export async function makeTestApp(
   overrides: Omit<DepsOverrides, 'db'> & { onRoute?: (route: { method: string; url: string }) => void } = {},
 ): Promise<TestApp> {
   const { onRoute, ...depsOverrides } = overrides;
-  const config = configFrom({ EXTRACTIVE_CHUNK_DELAY_MS: '0', LOG_LEVEL: 'silent', ...env });
+  const config = configFrom({ EXTRACTIVE_CHUNK_DELAY_MS: '0', LOG_LEVEL: 'silent', STRICT_RESPONSES: 'true', ...env });
   const deps = await buildDeps(config, pino({ level: 'silent' }), { db, ...depsOverrides });
   const app = await buildApp(deps, onRoute);
   await app.ready();
