@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import pino from 'pino';
-import type { ChatEvent } from '../contract/chat-events.js';
+import { parseChatEvent, type ChatEvent } from '../contract/chat-events.js';
 import { loadConfig } from '../config.js';
 import { buildDeps, type Deps } from '../deps.js';
 
@@ -28,6 +28,9 @@ export class ChatClientError extends Error {
   }
 }
 
+// The events this client reads; another name is a newer server's, skipped.
+const KNOWN_EVENTS = new Set(['sources', 'token', 'done', 'error']);
+
 /** Talks to a running server over HTTP and reads its event stream. */
 export class RemoteChatClient implements ChatClient {
   constructor(
@@ -53,17 +56,25 @@ export class RemoteChatClient implements ChatClient {
       throw new ChatClientError(`${body.error ?? res.statusText}${details ? ` (${details})` : ''}`, res.status, body.retry_after ?? null);
     }
     const queue: ChatEvent[] = [];
+    let malformed: string | null = null;
     const parser = createParser({
-      onEvent: (e) => queue.push({ event: e.event, data: JSON.parse(e.data) } as ChatEvent),
+      onEvent: (e) => {
+        if (malformed || !KNOWN_EVENTS.has(e.event ?? 'message')) return;
+        // Read with the schemas the server writes with (contract/chat-events.ts); nothing is cast.
+        const parsed = parseChatEvent(e.event, e.data);
+        if (parsed.ok) queue.push(parsed.event);
+        else malformed = parsed.reason;
+      },
     });
     const decoder = new TextDecoder();
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         parser.feed(decoder.decode(chunk, { stream: true }));
         while (queue.length > 0) yield queue.shift() as ChatEvent;
+        if (malformed) throw new ChatClientError(`the server sent a stream this client cannot read (${malformed})`, 502);
       }
     } catch (err) {
-      if (a.signal.aborted) return;
+      if (a.signal.aborted && !(err instanceof ChatClientError)) return;
       throw err;
     }
   }

@@ -1,29 +1,32 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * SPEC §1's stream events: the one definition the SSE writer checks what it sends with, and the
- * CLI and the page parse what they receive with. Imports nothing but zod: the page bundles it.
+ * CLI and the page parse what they receive with. Imports nothing but zod/mini (the same schemas
+ * as zod's, without the methods): the page bundles it, at a quarter of full zod's size.
  */
+
+const int = () => z.int();
 
 export const cascadeTierSchema = z.enum(['creator', 'domain', 'global', 'none']);
 
 export const sourceSchema = z.object({
-  number: z.number().int().min(1),
+  number: int().check(z.minimum(1)),
   passage_id: z.string(),
   creator: z.object({ slug: z.string(), name: z.string() }),
   video: z.object({ id: z.string(), title: z.string(), url: z.string() }),
-  start_seconds: z.number().int(),
-  end_seconds: z.number().int(),
-  url: z.string().describe('The video URL starting at start_seconds'),
-  technique: z.string().nullable(),
+  start_seconds: int(),
+  end_seconds: int(),
+  url: z.string().check(z.describe('The video URL starting at start_seconds')),
+  technique: z.nullable(z.string()),
   snippet: z.string(),
-  score: z.number().min(0).max(1),
+  score: z.number().check(z.minimum(0), z.maximum(1)),
 });
 
 export const tokenPayloadSchema = z.object({ text: z.string() });
 
-export const usageSchema = z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() });
-export const latencySchema = z.object({ first_token: z.number().nullable(), total: z.number() });
+export const usageSchema = z.object({ prompt_tokens: int(), completion_tokens: int() });
+export const latencySchema = z.object({ first_token: z.nullable(z.number()), total: z.number() });
 
 export const donePayloadSchema = z.object({
   conversation_id: z.string(),
@@ -34,8 +37,8 @@ export const donePayloadSchema = z.object({
   finish_reason: z.enum(['stop', 'length']),
   usage: usageSchema,
   latency_ms: latencySchema,
-  citations: z.array(z.number().int()),
-  invalid_citations: z.array(z.number().int()),
+  citations: z.array(int()),
+  invalid_citations: z.array(int()),
 });
 
 export const streamErrorCodeSchema = z.enum(['llm_unavailable', 'llm_timeout', 'internal']);

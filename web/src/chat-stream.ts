@@ -1,5 +1,6 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { authHeaders, toApiError, type DonePayload, type Source } from './api';
+import { parseChatEvent, type DonePayload, type Source } from '../../src/contract/chat-events';
+import { authHeaders, toApiError } from './api';
 
 export interface ChatRequest {
   query: string;
@@ -25,6 +26,17 @@ export class StreamError extends Error {
   }
 }
 
+/** An event that does not fit SPEC §1's schemas: the page cannot trust the rest of the stream. */
+export class MalformedStream extends Error {
+  constructor(readonly reason: string) {
+    super('The answer arrived in a form this page cannot read.');
+    this.name = 'MalformedStream';
+  }
+}
+
+// Events the page reads; any other name is a newer server's business, skipped.
+const KNOWN_EVENTS = new Set(['sources', 'token', 'done', 'error']);
+
 /** The network failed, or the stream closed without its `done` or `error`. */
 export class ConnectionLost extends Error {
   constructor() {
@@ -35,7 +47,7 @@ export class ConnectionLost extends Error {
 
 /**
  * POSTs a question and reads the event stream as it arrives. Resolves with `done`; rejects with
- * ApiError (a non-200 answer), StreamError, ConnectionLost, or the abort reason when stopped.
+ * ApiError (a non-200 answer), StreamError, MalformedStream, ConnectionLost, or the abort reason.
  */
 export async function streamChat(
   request: ChatRequest,
@@ -63,26 +75,26 @@ export async function streamChat(
       const { value, done } = await reader.read();
       if (done) break;
       if (value.id) handlers.onEventId(value.id);
-      const data: unknown = JSON.parse(value.data);
-      switch (value.event) {
+      if (!KNOWN_EVENTS.has(value.event ?? 'message')) continue;
+      // Every event is read with the schemas the server writes it with (src/contract/chat-events.ts).
+      const parsed = parseChatEvent(value.event, value.data);
+      if (!parsed.ok) throw new MalformedStream(parsed.reason);
+      const e = parsed.event;
+      switch (e.event) {
         case 'sources':
-          handlers.onSources(Array.isArray(data) ? (data as Source[]) : []);
+          handlers.onSources(e.data);
           break;
         case 'token':
-          handlers.onToken(String((data as { text?: unknown }).text ?? ''));
+          handlers.onToken(e.data.text);
           break;
         case 'done':
-          return data as DonePayload;
-        case 'error': {
-          const e = data as { error?: unknown; code?: unknown };
-          throw new StreamError(String(e.error ?? 'The answer failed'), String(e.code ?? 'internal'));
-        }
-        default:
-          break; // Events this page does not know are not its business.
+          return e.data;
+        case 'error':
+          throw new StreamError(e.data.error, e.data.code);
       }
     }
   } catch (err) {
-    if (err instanceof StreamError || signal.aborted) throw err;
+    if (err instanceof StreamError || err instanceof MalformedStream || signal.aborted) throw err;
     throw new ConnectionLost();
   } finally {
     reader.cancel().catch(() => undefined);
