@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { apiDocsRoutes } from './http/api-docs.js';
 import { chatRoutes } from './http/chat.js';
+import { chatResumeRoutes } from './http/chat-resume.js';
 import { conversationRoutes } from './http/conversations.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
@@ -87,6 +88,17 @@ export async function buildApp(
     });
   });
 
+  // Many clients send Content-Type: application/json on a DELETE or GET with no body: no body it is.
+  const parseJson = app.getDefaultJsonParser('remove', 'remove');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   installErrorHandler(app);
   app.withTypeProvider<ZodTypeProvider>().get(
     '/metrics',
@@ -102,6 +114,7 @@ export async function buildApp(
   healthRoutes(app, deps);
   knowledgeBaseRoutes(app, deps);
   chatRoutes(app, deps);
+  chatResumeRoutes(app, deps);
   conversationRoutes(app, deps);
   importRoutes(app, deps);
   apiDocsRoutes(app);

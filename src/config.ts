@@ -64,6 +64,8 @@ export const envSchema = z.object({
   CHAT_TOP_K: int(6, 1, 50),
   CHAT_HISTORY_TURNS: int(6, 0, 100),
   CHAT_STORE_RETRY_MS: int(10000, 0, 600000),
+  /** How long an answer whose client went away goes on, waiting for the client to resume it. */
+  CHAT_RESUME_GRACE_MS: int(15000, 0, 600000),
   RATE_LIMIT_USER_PER_HOUR: int(60, 1),
   RATE_LIMIT_IP_PER_HOUR: int(20, 1),
   RATE_LIMIT_CREATOR_PER_HOUR: int(300, 1),

@@ -5,6 +5,7 @@ import { BearerAuthenticator } from './auth/bearer-authenticator.js';
 import { JwtVerifier } from './auth/jwt-verifier.js';
 import { ChatLimits } from './chat/chat-limits.js';
 import { ChatService } from './chat/chat-service.js';
+import { LiveAnswers } from './chat/live-answers.js';
 import { OpenStreams } from './chat/open-streams.js';
 import { TermMergingRewriter } from './chat/standalone-query.js';
 import type { Config } from './config.js';
@@ -13,6 +14,7 @@ import type { Answerer } from './llm/answerer.js';
 import { buildLlm } from './llm/build-llm.js';
 import { ExtractiveAnswerer } from './llm/extractive-answerer.js';
 import { createRateLimiter } from './limits/create-limiter.js';
+import { connectWithin, createRedisClient } from './limits/redis-client.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import { EmbeddingIndexer } from './retrieval/embedding-indexer.js';
 import { FullTextSearch } from './retrieval/full-text-search.js';
@@ -34,6 +36,9 @@ import { PgUserStore } from './store/pg/pg-user-store.js';
 import { PgliteDb } from './store/pg/pglite-db.js';
 import { PostgresDb } from './store/pg/postgres-db.js';
 import type { UserStore } from './store/user-store.js';
+import type { EventLog } from './store/event-log.js';
+import { MemoryEventLog } from './store/memory-event-log.js';
+import { RedisEventLog } from './store/redis-event-log.js';
 
 /** Everything the app needs, built once at start and passed down. */
 export interface Deps {
@@ -50,6 +55,9 @@ export interface Deps {
   auth: Authenticator;
   chat: ChatService;
   streams: OpenStreams;
+  /** Every stream's events while it is written (SPEC §1 resuming): Redis with REDIS_URL, else in process. */
+  eventLog: EventLog;
+  liveAnswers: LiveAnswers;
   metrics: Metrics;
   limiter: RateLimiter;
   chatLimits: ChatLimits;
@@ -62,6 +70,7 @@ export interface DepsOverrides {
   /** Tests: a known user without credentials, or a limiter on a key prefix of their own. */
   auth?: Authenticator;
   limiter?: RateLimiter;
+  eventLog?: EventLog;
   /** Skip loading the demo knowledge base even when the database is empty. */
   skipDemo?: boolean;
 }
@@ -106,6 +115,14 @@ export async function openSearch(config: Config, db: Db, log: Logger): Promise<{
   return { search, indexer: vectors.indexer };
 }
 
+/** With REDIS_URL the log is in Redis (a connection of its own), so any replica resumes any stream. */
+export async function openEventLog(config: Pick<Config, 'REDIS_URL'>, log: Logger): Promise<EventLog> {
+  if (!config.REDIS_URL) return new MemoryEventLog();
+  const client = createRedisClient(config.REDIS_URL, (err) => log.debug({ reason: err.message }, 'redis connection error (event log)'));
+  if (!(await connectWithin(client, 1000))) log.warn('event log: Redis not reachable at start, streams cannot be resumed until it is');
+  return new RedisEventLog(client);
+}
+
 export async function buildDeps(config: Config, log: Logger, overrides: DepsOverrides = {}): Promise<Deps> {
   const db = overrides.db ?? (await openDb(config));
   const applied = await migrate(db);
@@ -140,6 +157,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     creatorPerHour: config.RATE_LIMIT_CREATOR_PER_HOUR,
   });
   const metrics = new Metrics({ openStreams: () => streams.size, limiterStats: () => limiter.stats });
+  const eventLog = overrides.eventLog ?? (await openEventLog(config, log));
+  const liveAnswers = new LiveAnswers({ eventLog, graceMs: config.CHAT_RESUME_GRACE_MS, log, metrics, strict: config.STRICT_RESPONSES });
   return {
     config,
     log,
@@ -153,11 +172,15 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     auth: overrides.auth ?? new BearerAuthenticator({ users, jwt: JwtVerifier.fromConfig(config, log) }),
     chat,
     streams,
+    eventLog,
+    liveAnswers,
     metrics,
     limiter,
     chatLimits,
     close: async () => {
       await indexer?.stop();
+      liveAnswers.close();
+      await eventLog.close();
       metrics.close();
       await limiter.close();
       await db.close();

@@ -60,6 +60,22 @@ export class Metrics {
     help: '[n] markers in answers that named no sent source',
     registers: [this.registry],
   });
+  readonly resumes = new Counter({
+    name: 'chrysopedia_chat_resumes_total',
+    help: 'Streams resumed (GET /api/v1/chat/:message_id/stream), by where the events came from (log, database)',
+    labelNames: ['from'] as const,
+    registers: [this.registry],
+  });
+  readonly resumeReplayedEvents = new Counter({
+    name: 'chrysopedia_chat_resume_replayed_events_total',
+    help: 'Events sent again to resumed streams (those written before the resume)',
+    registers: [this.registry],
+  });
+  readonly resumeGraceTimeouts = new Counter({
+    name: 'chrysopedia_chat_resume_grace_timeouts_total',
+    help: 'Answers stopped because no reader came back within CHAT_RESUME_GRACE_MS of the client going',
+    registers: [this.registry],
+  });
   readonly openStreams: Gauge;
   private readonly gcObserver: PerformanceObserver;
 

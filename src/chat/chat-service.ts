@@ -4,11 +4,11 @@ import { AppError } from '../errors.js';
 import type { Answerer, AnswerOutcome } from '../llm/answerer.js';
 import { LlmError } from '../llm/llm-error.js';
 import type { PassageSearch } from '../retrieval/passage-search.js';
-import type { ConversationStore, TurnRecord } from '../store/conversation-store.js';
+import type { ConversationStore, TurnRecord, TurnResult } from '../store/conversation-store.js';
 import type { CreatorProfile, KbStore } from '../store/kb-store.js';
 import { runCascade, type CascadeTier } from './cascade.js';
 import { retryWhileUnavailable } from './retry-storage.js';
-import type { ChatEvent, Source, StreamErrorCode } from '../contract/chat-events.js';
+import type { ChatEvent, DonePayload, Source, StreamErrorCode } from '../contract/chat-events.js';
 import { extractCitations } from './citations.js';
 import { buildPrompt } from './prompt.js';
 import { toAnswerSources, toSources } from './sources.js';
@@ -148,7 +148,7 @@ export class ChatService {
 
   /**
    * The events of one answer. The turn is completed in storage before `done` (or `error`) is
-   * yielded, and also when the client goes away (signal aborted: finish_reason client_closed).
+   * yielded; a stopped answer (signal aborted) ends with `done`, finish_reason client_closed.
    */
   async *stream(prepared: PreparedChat, signal: AbortSignal): AsyncGenerator<ChatEvent, void, void> {
     yield { event: 'sources', data: prepared.sources };
@@ -216,26 +216,31 @@ export class ChatService {
       this.deps.log.error({ err, message_id: prepared.messageId }, 'could not store the finished turn');
       if (!failure && !signal.aborted) failure = { code: 'internal', message: 'Internal error' };
     }
-    if (signal.aborted) return;
+    // Stopped (POST …/stop, or no reader within the grace): whoever reads the stream now is told.
+    if (signal.aborted) {
+      yield { event: 'done', data: this.donePayload(prepared, result, 'client_closed') };
+      return;
+    }
     if (failure || !outcome) {
       const f = failure ?? { code: 'internal' as const, message: 'Internal error' };
       yield { event: 'error', data: { error: f.message, code: f.code } };
       return;
     }
-    yield {
-      event: 'done',
-      data: {
-        conversation_id: prepared.conversationId,
-        message_id: prepared.messageId,
-        cascade_tier: prepared.tier,
-        model: outcome.model,
-        fallback_used: outcome.fallbackUsed,
-        finish_reason: outcome.finishReason,
-        usage,
-        latency_ms: latency,
-        citations,
-        invalid_citations: invalid,
-      },
+    yield { event: 'done', data: this.donePayload(prepared, { ...result, model: outcome.model }, outcome.finishReason) };
+  }
+
+  private donePayload(prepared: PreparedChat, r: TurnResult, finishReason: DonePayload['finish_reason']): DonePayload {
+    return {
+      conversation_id: prepared.conversationId,
+      message_id: prepared.messageId,
+      cascade_tier: prepared.tier,
+      model: r.model ?? 'unknown',
+      fallback_used: r.fallbackUsed,
+      finish_reason: finishReason,
+      usage: r.usage ?? { prompt_tokens: 0, completion_tokens: 0 },
+      latency_ms: r.latencyMs,
+      citations: r.citations,
+      invalid_citations: r.invalidCitations,
     };
   }
 }

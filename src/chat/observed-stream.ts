@@ -15,6 +15,8 @@ export async function* observedStream(
         if (first) metrics.firstToken.observe((performance.now() - startedAt) / 1000);
         first = false;
         metrics.tokens.inc();
+      } else if (e.event === 'done' && e.data.finish_reason === 'client_closed') {
+        outcome = 'client_closed';
       } else if (e.event === 'done') {
         outcome = 'done';
         metrics.answersByTier.inc({ tier: e.data.cascade_tier });

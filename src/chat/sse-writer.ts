@@ -11,24 +11,15 @@ export const SSE_HEADERS = {
 } as const;
 
 export interface SseOptions {
-  /** Prefix of every event id: ids are `<idPrefix>:<seq>`, seq from 1. */
-  idPrefix: string;
   /** A `: ping` comment goes out after this long without anything else sent. */
   pingMs: number;
-  /** A field the event's schema lacks is a failure too, not silently dropped (on in tests). */
-  strict?: boolean;
 }
 
-const BROKEN_EVENT: ChatEvent = { event: 'error', data: { error: 'Internal error', code: 'internal' } };
-
-/**
- * The event as its schema (contract/chat-events.ts) lets it out. One that does not fit is a bug
- * of ours: the stream ends there with an `internal` error instead of sending what no client reads.
- */
-function checked(e: ChatEvent, strict: boolean): { event: ChatEvent; broken: boolean } {
-  const result = chatEventSchema.safeParse(e);
-  if (result.success && (!strict || droppedFields(e, result.data).length === 0)) return { event: result.data, broken: false };
-  return { event: BROKEN_EVENT, broken: true };
+/** One event as it goes on the wire: its id (`<message_id>:<seq>`), name and data, already JSON. */
+export interface SseEvent {
+  id: string;
+  event: string;
+  data: string;
 }
 
 /** Formats one event; JSON.stringify never emits a raw newline, so data is one line. */
@@ -36,13 +27,45 @@ export function sseFrame(id: string, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+const BROKEN_EVENT = { event: 'error', data: JSON.stringify({ error: 'Internal error', code: 'internal' }) } as const;
+
+/**
+ * One event as its schema (contract/chat-events.ts) lets it out, its data as JSON. An event that
+ * does not fit is a bug of ours: it becomes an `internal` error (`broken`), the stream's last
+ * event, instead of something no client can read. `strict` (tests): a field the schema lacks is
+ * such a bug too, rather than silently dropped.
+ */
+export function encodeEvent(e: ChatEvent, strict = false): { event: string; data: string; broken: boolean } {
+  const result = chatEventSchema.safeParse(e);
+  if (!result.success || (strict && droppedFields(e, result.data).length > 0)) return { ...BROKEN_EVENT, broken: true };
+  return { event: result.data.event, data: JSON.stringify(result.data.data), broken: false };
+}
+
+/**
+ * A stream's events, checked and encoded (encodeEvent), numbered from 1 as `<idPrefix>:<seq>`.
+ * After a broken event nothing more is sent, but the events are still drained.
+ */
+export async function* numberedEvents(
+  events: AsyncIterable<ChatEvent> | Iterable<ChatEvent>,
+  idPrefix: string,
+  strict = false,
+): AsyncGenerator<SseEvent, void, void> {
+  let seq = 0;
+  let broken = false;
+  for await (const e of events) {
+    if (broken) continue;
+    const out = encodeEvent(e, strict);
+    broken = out.broken;
+    yield { id: `${idPrefix}:${++seq}`, event: out.event, data: out.data };
+  }
+}
+
 /**
  * The one place that writes event frames. Writes each event as it comes (waiting on the socket
  * when it is full), pings when idle, and keeps draining the events after the client has gone so
  * that the producer can finish its bookkeeping.
  */
-export async function writeSse(res: ServerResponse, events: AsyncIterable<ChatEvent>, options: SseOptions): Promise<void> {
-  let seq = 0;
+export async function writeSse(res: ServerResponse, events: AsyncIterable<SseEvent>, options: SseOptions): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const open = () => !res.destroyed && !res.writableEnded;
   const armPing = () => {
@@ -64,21 +87,16 @@ export async function writeSse(res: ServerResponse, events: AsyncIterable<ChatEv
     res.uncork();
   };
   armPing();
-  let broken = false;
   try {
     for await (const e of events) {
-      seq += 1;
       if (!open()) continue;
-      const out = checked(e, options.strict ?? false);
-      broken = out.broken;
       if (!corked) {
         corked = true;
         res.cork();
         process.nextTick(uncork);
       }
-      const ok = res.write(sseFrame(`${options.idPrefix}:${seq}`, out.event.event, out.event.data));
+      const ok = res.write(`id: ${e.id}\nevent: ${e.event}\ndata: ${e.data}\n\n`);
       armPing();
-      if (broken) res.end();
       if (!ok && open()) await Promise.race([once(res, 'drain'), once(res, 'close')]);
     }
   } finally {

@@ -34,7 +34,9 @@ export const donePayloadSchema = z.object({
   cascade_tier: cascadeTierSchema,
   model: z.string(),
   fallback_used: z.boolean(),
-  finish_reason: z.enum(['stop', 'length']),
+  finish_reason: z.enum(['stop', 'length', 'client_closed']).check(
+    z.describe('client_closed: stopped (POST …/stop), or no reader within CHAT_RESUME_GRACE_MS'),
+  ),
   usage: usageSchema,
   latency_ms: latencySchema,
   citations: z.array(int()),

@@ -14,6 +14,7 @@ export const CHAT_BODY_LIMIT = 16 * 1024;
 const description =
   'Events, in order: `sources` (a JSON array of sources, possibly empty), `token` ({"text"}) repeated, then exactly one ' +
   '`done` or `error`. Every event has an id `<message_id>:<seq>`; `: ping` comments keep the stream alive. ' +
+  'A client that loses the stream resumes it with GET /api/v1/chat/{message_id}/stream. ' +
   'The 200 schema is one event: its `event:` name and its `data:` JSON.';
 
 /** POST /api/v1/chat: SPEC §1's checks in order, then the event stream. */
@@ -63,9 +64,10 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
       throw new AppError('unknown_creator', 'Unknown creator', { creator: body.creator });
     }
     if (limits.creatorRejection) throw limits.creatorRejection;
-    // The client going away stops the answer, which starts before the stream does.
+    // Until the stream starts, nothing can resume the answer: the client going away stops it.
     const abort = new AbortController();
-    reply.raw.on('close', () => abort.abort());
+    const stopEarly = () => abort.abort();
+    reply.raw.on('close', stopEarly);
     const prepared = await deps.chat.prepare(
       {
         query: body.query,
@@ -77,16 +79,16 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
       abort.signal,
     );
 
+    reply.raw.off('close', stopEarly);
+    // From here the answer outlives its client for CHAT_RESUME_GRACE_MS, so that it can be resumed.
+    const live = deps.liveAnswers.start(prepared.messageId, observedStream(deps.chat.stream(prepared, abort.signal), deps.metrics, startedAt), abort);
+    reply.raw.on('close', live.clientGone);
+    if (reply.raw.destroyed) live.clientGone();
+
     reply.hijack();
     const headers = { ...reply.getHeaders(), ...SSE_HEADERS, 'x-request-id': request.id };
     reply.raw.writeHead(200, headers as Record<string, string>);
     reply.raw.flushHeaders();
-    await deps.streams.track(
-      writeSse(reply.raw, observedStream(deps.chat.stream(prepared, abort.signal), deps.metrics, startedAt), {
-        idPrefix: prepared.messageId,
-        pingMs: deps.config.SSE_PING_MS,
-        strict: deps.config.STRICT_RESPONSES,
-      }),
-    );
+    await deps.streams.track(writeSse(reply.raw, live.events, { pingMs: deps.config.SSE_PING_MS }));
   });
 }

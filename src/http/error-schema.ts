@@ -20,6 +20,7 @@ export const errorBodySchema = z.object({
   retry_after: z.number().int().optional().describe('Seconds (429, 503); also the Retry-After header'),
   creator: z.string().optional().describe('The unknown slug (unknown_creator)'),
   limit_bytes: z.number().int().optional().describe("The refusing route's body limit (body_too_large)"),
+  finish_reason: z.string().optional().describe('How the answer ended (answer_finished)'),
 });
 
 const statusText: Record<number, string> = {
@@ -27,6 +28,7 @@ const statusText: Record<number, string> = {
   401: 'Invalid credentials, or authentication required',
   403: 'Admin role required',
   404: 'Not found',
+  409: 'Conflict with the current state',
   413: 'Request body too large',
   415: 'Content-Type must be application/json',
   422: 'Invalid request: details name each field',

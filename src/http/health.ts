@@ -23,7 +23,7 @@ export function healthRoutes(app: FastifyInstance, deps: Deps): void {
 
   const readySchema = {
     tags,
-    summary: 'State of each dependency (database, Redis, LLM configuration)',
+    summary: 'State of each dependency (database, Redis, the event log of resumable streams, LLM configuration)',
     response: { 200: readyBody.describe('ok or degraded'), 503: readyBody.describe('A part is down') },
   };
   r.get('/readyz', { schema: readySchema }, async (_request, reply) => {
@@ -35,6 +35,7 @@ export function healthRoutes(app: FastifyInstance, deps: Deps): void {
       parts.database = { status: 'down', detail: deps.db.kind };
     }
     parts.redis = await deps.limiter.health();
+    parts.event_log = await deps.eventLog.health();
     parts.llm = { status: 'ok', detail: deps.answerer.kind === 'llm' ? 'configured' : 'extractive (no LLM configured)' };
     const states = Object.values(parts).map((p) => p.status);
     const status: PartState = states.includes('down') ? 'down' : states.includes('degraded') ? 'degraded' : 'ok';

@@ -71,6 +71,8 @@ export interface ConversationStore {
   startTurn(turn: NewTurn): Promise<void>;
   finishTurn(id: string, result: TurnResult): Promise<void>;
   getTurn(id: string): Promise<TurnRecord | null>;
+  /** The turn when the caller may use its conversation (same rule as `get`), else null. */
+  getTurnFor(id: string, userId: string | null): Promise<TurnRecord | null>;
   list(userId: string, limit: number, cursor: string | null): Promise<ConversationPage>;
   /** The conversation and all its turns, or null when absent or not the caller's. */
   get(id: string, userId: string | null): Promise<(ConversationSummary & { turns: TurnRecord[] }) | null>;

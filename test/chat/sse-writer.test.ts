@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { writeSse } from '../../src/chat/sse-writer.js';
+import { numberedEvents, writeSse } from '../../src/chat/sse-writer.js';
 import type { ChatEvent } from '../../src/contract/chat-events.js';
 import { parseSse } from '../helpers/sse.js';
 
@@ -15,7 +15,7 @@ async function stream(events: ChatEvent[], strict: boolean): Promise<{ body: str
   }
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    void writeSse(res, produce(), { idPrefix: 'm', pingMs: 60_000, strict });
+    void writeSse(res, numberedEvents(produce(), 'm', strict), { pingMs: 60_000 });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

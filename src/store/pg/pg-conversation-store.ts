@@ -104,6 +104,14 @@ export class PgConversationStore implements ConversationStore {
     return row ?? null;
   }
 
+  async getTurnFor(id: string, userId: string | null): Promise<TurnRecord | null> {
+    const [row] = await this.db.query<TurnRecord>(
+      `SELECT ${TURN_COLUMNS} FROM turns t JOIN conversations c ON c.id = t.conversation_id WHERE t.id = $1 AND ${MAY_USE}`,
+      [id, userId],
+    );
+    return row ?? null;
+  }
+
   async list(userId: string, limit: number, cursor: string | null): Promise<ConversationPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     if (cursor && !after) throw invalidRequest([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);

@@ -1,0 +1,162 @@
+import type { Redis } from 'ioredis';
+import { DEFAULT_RETENTION, type EventLog, type EventLogHealth, type EventLogRetention, type LoggedEvent, type ReadEvent, type StreamSignal } from './event-log.js';
+
+export interface RedisEventLogOptions {
+  /** Prepended to every key and to the signal channel (tests give each file its own). */
+  prefix?: string;
+  retention?: Partial<EventLogRetention>;
+  /** How long one XREAD waits before the reader checks that its stream still exists. */
+  blockMs?: number;
+}
+
+type Handler = (streamId: string, signal: StreamSignal) => void;
+type Entry = [id: string, fields: string[]];
+
+const SIGNALS = new Set<string>(['stop', 'attach', 'detach']);
+
+/** An entry's id is `0-<seq>`: the stream's own numbering, so "after event n" is exact on any replica. */
+function toEvent([id, fields]: Entry): LoggedEvent {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  return { seq: Number(id.split('-')[1]), event: f.e ?? '', data: f.d ?? 'null', terminal: f.t === '1' };
+}
+
+/**
+ * The event log in Redis Streams, shared by every replica: XADD with an explicit id, MAXLEN ~ and a
+ * TTL renewed at each append; XRANGE replays, XREAD BLOCK (on a connection of the reader's own)
+ * follows; replicas signal each other over one pub/sub channel.
+ */
+export class RedisEventLog implements EventLog {
+  readonly kind = 'redis';
+  private readonly prefix: string;
+  private readonly retention: EventLogRetention;
+  private readonly blockMs: number;
+  private readonly handlers = new Set<Handler>();
+  private readonly readers = new Set<Redis>();
+  private subscriber: Redis | null = null;
+  private subscribed: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly client: Redis,
+    options: RedisEventLogOptions = {},
+  ) {
+    this.prefix = options.prefix ?? '';
+    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.blockMs = options.blockMs ?? 5000;
+  }
+
+  private key(streamId: string): string {
+    return `${this.prefix}chat-stream:${streamId}`;
+  }
+
+  private get channel(): string {
+    return `${this.prefix}chat-stream-signals`;
+  }
+
+  async append(streamId: string, e: LoggedEvent): Promise<void> {
+    const key = this.key(streamId);
+    const fields = e.terminal ? ['e', e.event, 'd', e.data, 't', '1'] : ['e', e.event, 'd', e.data];
+    const ttl = e.terminal ? this.retention.finishedMs : this.retention.liveMs;
+    const results = await this.client
+      .multi()
+      .xadd(key, 'MAXLEN', '~', this.retention.maxEvents, `0-${e.seq}`, ...fields)
+      .pexpire(key, ttl)
+      .exec();
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) throw failed?.[0] ?? new Error('event log: transaction aborted');
+  }
+
+  async has(streamId: string): Promise<boolean> {
+    return (await this.client.exists(this.key(streamId))) === 1;
+  }
+
+  async *read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<ReadEvent, void, void> {
+    const key = this.key(streamId);
+    let seen = afterSeq;
+    for (const entry of (await this.client.xrange(key, `(0-${afterSeq}`, '+')) as Entry[]) {
+      const e = toEvent(entry);
+      seen = e.seq;
+      yield { ...e, replayed: true };
+      if (e.terminal) return;
+    }
+    // A blocked XREAD holds its connection: each live reader gets one of its own.
+    const reader = this.client.duplicate({ lazyConnect: true, commandTimeout: this.blockMs + 2000, retryStrategy: () => null });
+    reader.on('error', () => undefined);
+    this.readers.add(reader);
+    const stop = () => reader.disconnect();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      await reader.connect();
+      while (!signal.aborted) {
+        const reply = (await reader.xread('BLOCK', this.blockMs, 'STREAMS', key, `0-${seen}`)) as [string, Entry[]][] | null;
+        if (!reply) {
+          if (!(await this.has(streamId))) return;
+          continue;
+        }
+        for (const [, entries] of reply) {
+          for (const entry of entries) {
+            const e = toEvent(entry);
+            seen = e.seq;
+            yield { ...e, replayed: false };
+            if (e.terminal) return;
+          }
+        }
+      }
+    } catch (err) {
+      if (!signal.aborted) throw err;
+    } finally {
+      signal.removeEventListener('abort', stop);
+      this.readers.delete(reader);
+      reader.disconnect();
+    }
+  }
+
+  async publish(streamId: string, signal: StreamSignal): Promise<void> {
+    await this.client.publish(this.channel, JSON.stringify({ id: streamId, signal }));
+  }
+
+  subscribe(handler: Handler): () => void {
+    this.handlers.add(handler);
+    if (!this.subscriber) {
+      // Queues SUBSCRIBE until connected, and subscribes again after each reconnection.
+      const sub = this.client.duplicate({ lazyConnect: false, enableOfflineQueue: true, commandTimeout: undefined, autoResubscribe: true });
+      sub.on('error', () => undefined);
+      sub.on('message', (_channel: string, message: string) => this.deliver(message));
+      this.subscribed = sub.subscribe(this.channel).catch(() => undefined);
+      this.subscriber = sub;
+    }
+    return () => this.handlers.delete(handler);
+  }
+
+  async ready(): Promise<void> {
+    await this.subscribed;
+  }
+
+  async health(): Promise<EventLogHealth> {
+    try {
+      await this.client.ping();
+      return { status: 'ok', detail: 'redis (any replica resumes any stream)' };
+    } catch {
+      return { status: 'degraded', detail: 'Redis unreachable: streams go on, but cannot be resumed' };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.subscriber?.disconnect();
+    this.subscriber = null;
+    for (const r of this.readers) r.disconnect();
+    this.client.disconnect();
+  }
+
+  private deliver(message: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      return;
+    }
+    const { id, signal } = (parsed ?? {}) as { id?: unknown; signal?: unknown };
+    if (typeof id !== 'string' || typeof signal !== 'string' || !SIGNALS.has(signal)) return;
+    for (const h of this.handlers) h(id, signal as StreamSignal);
+  }
+}
