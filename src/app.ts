@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from './config.js';
@@ -40,7 +40,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 /** The Fastify app: plugins, routes and the one error handler, over the given deps. */
 export async function buildApp(
   deps: Deps,
-  onRoute?: (route: { method: string; url: string }) => void,
+  onRoute?: (route: { method: string; url: string; schema?: FastifySchema }) => void,
 ): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -65,7 +65,7 @@ export async function buildApp(
 
   if (onRoute) {
     app.addHook('onRoute', (r) => {
-      for (const method of [r.method].flat()) onRoute({ method, url: r.url });
+      for (const method of [r.method].flat()) onRoute({ method, url: r.url, schema: r.schema });
     });
   }
   app.addHook('onRequest', async (request, reply) => {
