@@ -10,8 +10,8 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { writeHeapSnapshot } from 'node:v8';
 import Fastify from 'fastify';
-import type { ChatEvent } from '../../src/chat/chat-events.js';
-import { numbered, SSE_HEADERS, writeSse } from '../../src/chat/sse-writer.js';
+import type { ChatEvent } from '../../src/contract/chat-events.js';
+import { numberedEvents, SSE_HEADERS, writeSse } from '../../src/chat/sse-writer.js';
 import { memoryAfterGc, serveParent } from '../lib/child-side.js';
 
 interface Answer {
@@ -43,7 +43,7 @@ app.post('/api/v1/chat', async (_request, reply) => {
   reply.raw.flushHeaders();
   // hold: the sources and the first token, then nothing until the client goes (an open stream's floor).
   const events = mode === 'hold' ? holdAfter(answer.events.slice(0, 2), reply.raw) : replay(answer.events);
-  await writeSse(reply.raw, events, { pingMs: 15_000, toFrame: numbered(answer.idPrefix) });
+  await writeSse(reply.raw, numberedEvents(events, answer.idPrefix), { pingMs: 15_000 });
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { EventLog, StreamSignal } from '../store/event-log.js';
-import type { ChatEvent } from './chat-events.js';
-import type { SseEvent } from './sse-writer.js';
+import type { ChatEvent } from '../contract/chat-events.js';
+import { encodeEvent, type SseEvent } from './sse-writer.js';
 
 /** The data a `sources` event has in the event log: a resume sends the stored turn's sources. */
 export const SOURCES_IN_TURN = 'null';
@@ -18,7 +18,7 @@ interface Running {
 }
 
 export interface LiveAnswer {
-  frame(e: ChatEvent): SseEvent;
+  frame(e: ChatEvent): SseEvent | null;
   clientGone(): void;
   end(): void;
 }
@@ -29,6 +29,8 @@ export interface LiveAnswersOptions {
   graceMs: number;
   log: Pick<Logger, 'info' | 'warn'>;
   metrics: Metrics;
+  /** An event with a field its schema lacks is an error, not dropped (STRICT_RESPONSES, tests). */
+  strict?: boolean;
 }
 
 /**
@@ -53,18 +55,22 @@ export class LiveAnswers {
     const r: Running = { abort, readers: 0, clientGone: false, timer: undefined, unresumable: false };
     this.running.set(messageId, r);
     let seq = 0;
+    let broken = false;
     return {
       frame: (e) => {
+        // After an event that broke its schema (now the stream's error), the rest is only drained.
+        if (broken) return null;
         seq += 1;
-        const data = JSON.stringify(e.data);
+        const { event, data, broken: bad } = encodeEvent(e, this.o.strict);
+        broken = bad;
         // Not awaited: one connection keeps the appends in order, and the client need not wait for Redis.
         if (!r.unresumable) {
-          const terminal = e.event === 'done' || e.event === 'error';
+          const terminal = event === 'done' || event === 'error';
           // The sources are stored with the turn already: the log keeps their place, not a copy.
-          const logged = e.event === 'sources' ? SOURCES_IN_TURN : data;
-          this.o.eventLog.append(messageId, { seq, event: e.event, data: logged, terminal }).catch((err: unknown) => this.appendFailed(messageId, r, err));
+          const logged = event === 'sources' ? SOURCES_IN_TURN : data;
+          this.o.eventLog.append(messageId, { seq, event, data: logged, terminal }).catch((err: unknown) => this.appendFailed(messageId, r, err));
         }
-        return { id: `${messageId}:${seq}`, event: e.event, data };
+        return { id: `${messageId}:${seq}`, event, data };
       },
       clientGone: () => {
         if (r.clientGone || this.running.get(messageId) !== r) return;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { ChatEvent } from './chat-events.js';
+import { chatEventSchema, type ChatEvent } from '../contract/chat-events.js';
+import { droppedFields } from '../contract/dropped-fields.js';
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -9,11 +10,9 @@ export const SSE_HEADERS = {
   connection: 'keep-alive',
 } as const;
 
-export interface SseOptions<T> {
+export interface SseOptions {
   /** A `: ping` comment goes out after this long without anything else sent. */
   pingMs: number;
-  /** Each event's frame (called for every event, in order, also once the client has gone). */
-  toFrame: (e: T) => SseEvent;
 }
 
 /** One event as it goes on the wire: its id (`<message_id>:<seq>`), name and data, already JSON. */
@@ -28,10 +27,37 @@ export function sseFrame(id: string, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** Turns a stream's events into frames numbered from 1, as `<idPrefix>:<seq>`. */
-export function numbered(idPrefix: string): (e: ChatEvent) => SseEvent {
+const BROKEN_EVENT = { event: 'error', data: JSON.stringify({ error: 'Internal error', code: 'internal' }) } as const;
+
+/**
+ * One event as its schema (contract/chat-events.ts) lets it out, its data as JSON. An event that
+ * does not fit is a bug of ours: it becomes an `internal` error (`broken`), the stream's last
+ * event, instead of something no client can read. `strict` (tests): a field the schema lacks is
+ * such a bug too, rather than silently dropped.
+ */
+export function encodeEvent(e: ChatEvent, strict = false): { event: string; data: string; broken: boolean } {
+  const result = chatEventSchema.safeParse(e);
+  if (!result.success || (strict && droppedFields(e, result.data).length > 0)) return { ...BROKEN_EVENT, broken: true };
+  return { event: result.data.event, data: JSON.stringify(result.data.data), broken: false };
+}
+
+/**
+ * A stream's events, checked and encoded (encodeEvent), numbered from 1 as `<idPrefix>:<seq>`.
+ * After a broken event nothing more is sent, but the events are still drained.
+ */
+export async function* numberedEvents(
+  events: AsyncIterable<ChatEvent> | Iterable<ChatEvent>,
+  idPrefix: string,
+  strict = false,
+): AsyncGenerator<SseEvent, void, void> {
   let seq = 0;
-  return (e) => ({ id: `${idPrefix}:${++seq}`, event: e.event, data: JSON.stringify(e.data) });
+  let broken = false;
+  for await (const e of events) {
+    if (broken) continue;
+    const out = encodeEvent(e, strict);
+    broken = out.broken;
+    yield { id: `${idPrefix}:${++seq}`, event: out.event, data: out.data };
+  }
 }
 
 /**
@@ -39,7 +65,19 @@ export function numbered(idPrefix: string): (e: ChatEvent) => SseEvent {
  * when it is full), pings when idle, and keeps draining the events after the client has gone so
  * that the producer can finish its bookkeeping.
  */
-export async function writeSse<T>(res: ServerResponse, events: AsyncIterable<T> | Iterable<T>, options: SseOptions<T>): Promise<void> {
+export function writeSse(res: ServerResponse, events: AsyncIterable<SseEvent> | Iterable<SseEvent>, options: SseOptions): Promise<void>;
+/** `toFrame` makes each event's frame as it is written (null: not sent), with no generator between. */
+export function writeSse<T>(
+  res: ServerResponse,
+  events: AsyncIterable<T> | Iterable<T>,
+  options: SseOptions & { toFrame: (e: T) => SseEvent | null },
+): Promise<void>;
+export async function writeSse<T>(
+  res: ServerResponse,
+  events: AsyncIterable<T> | Iterable<T>,
+  options: SseOptions & { toFrame?: (e: T) => SseEvent | null },
+): Promise<void> {
+  const toFrame = options.toFrame ?? ((e: T) => e as unknown as SseEvent);
   let timer: NodeJS.Timeout | undefined;
   const open = () => !res.destroyed && !res.writableEnded;
   const armPing = () => {
@@ -63,8 +101,8 @@ export async function writeSse<T>(res: ServerResponse, events: AsyncIterable<T> 
   armPing();
   try {
     for await (const event of events) {
-      const e = options.toFrame(event);
-      if (!open()) continue;
+      const e = toFrame(event);
+      if (!e || !open()) continue;
       if (!corked) {
         corked = true;
         res.cork();
