@@ -4,6 +4,9 @@ import type { EventLog, StreamSignal } from '../store/event-log.js';
 import type { ChatEvent } from '../contract/chat-events.js';
 import { encodeEvent, type SseEvent } from './sse-writer.js';
 
+/** The data a `sources` event has in the event log: a resume sends the stored turn's sources. */
+export const SOURCES_IN_TURN = 'null';
+
 interface Running {
   abort: AbortController;
   /** Resumed readers, on any replica, as their attach/detach signals say. */
@@ -72,7 +75,9 @@ export class LiveAnswers {
         // Not awaited: one connection keeps the appends in order, and the client need not wait for Redis.
         if (!r.unresumable) {
           const terminal = event === 'done' || event === 'error';
-          this.o.eventLog.append(messageId, { seq, event, data, terminal }).catch((err: unknown) => this.appendFailed(messageId, r, err));
+          // The sources are stored with the turn already: the log keeps their place, not a copy.
+          const logged = event === 'sources' ? SOURCES_IN_TURN : data;
+          this.o.eventLog.append(messageId, { seq, event, data: logged, terminal }).catch((err: unknown) => this.appendFailed(messageId, r, err));
         }
         yield { id: `${messageId}:${seq}`, event, data };
       }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SOURCES_IN_TURN } from '../chat/live-answers.js';
 import { SSE_HEADERS, numberedEvents, writeSse, type SseEvent } from '../chat/sse-writer.js';
 import { storedTurnEvents } from '../chat/stored-turn-events.js';
 import { chatEventSchema } from '../contract/chat-events.js';
@@ -8,6 +9,7 @@ import type { Deps } from '../deps.js';
 import { AppError, invalidRequest } from '../errors.js';
 import { authenticate, security } from './authenticate.js';
 import { errorResponses } from './error-schema.js';
+import type { TurnRecord } from '../store/conversation-store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,7 +48,8 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
   const { eventLog, metrics } = deps;
 
   /** The log's events after `after`, in order; a gap (trimmed or lost events) ends the stream early. */
-  async function* fromLog(messageId: string, after: number, signal: AbortSignal): AsyncGenerator<SseEvent, void, void> {
+  async function* fromLog(turn: TurnRecord, after: number, signal: AbortSignal): AsyncGenerator<SseEvent, void, void> {
+    const messageId = turn.id;
     let expected = after + 1;
     try {
       for await (const e of eventLog.read(messageId, after, signal)) {
@@ -56,7 +59,8 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
         }
         expected += 1;
         if (e.replayed) metrics.resumeReplayedEvents.inc();
-        yield { id: `${messageId}:${e.seq}`, event: e.event, data: e.data };
+        const data = e.event === 'sources' && e.data === SOURCES_IN_TURN ? JSON.stringify(turn.sources) : e.data;
+        yield { id: `${messageId}:${e.seq}`, event: e.event, data };
       }
     } catch (err) {
       deps.log.warn({ message_id: messageId, reason: err instanceof Error ? err.message : String(err) }, 'event log unavailable; resume ended');
@@ -123,7 +127,7 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
     // The replica writing the answer holds off its grace timeout while someone reads.
     await eventLog.publish(id, 'attach').catch(() => undefined);
     try {
-      await deps.streams.track(writeSse(reply.raw, fromLog(id, after ?? 0, closed.signal), { pingMs: deps.config.SSE_PING_MS }));
+      await deps.streams.track(writeSse(reply.raw, fromLog(turn, after ?? 0, closed.signal), { pingMs: deps.config.SSE_PING_MS }));
     } finally {
       await eventLog.publish(id, 'detach').catch(() => undefined);
     }
