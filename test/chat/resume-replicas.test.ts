@@ -27,6 +27,19 @@ interface Replica {
   url: string;
 }
 
+/** `p`, or a failure naming what was still awaited after `ms` (a hang says where it hung). */
+async function within<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what()}`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const seqOf = (e: SseEvent) => Number(String(e.id).split(':')[1]);
 const messageIdOf = (s: LiveSse) => String(s.events[0]?.id).split(':')[0]!;
 
@@ -83,7 +96,7 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
     expect(firsts.map((s) => s.status)).toEqual(Array(n).fill(200));
     await Promise.all(firsts.map((s) => s.until((x) => x.tokens >= 3, 40_000)));
     await proxy.cut();
-    expect(await Promise.all(firsts.map((s) => s.ended))).toEqual(Array(n).fill('cut'));
+    expect(await within(Promise.all(firsts.map((s) => s.ended)), 20_000, () => 'the cut did not end every first stream')).toEqual(Array(n).fill('cut'));
     const ids = firsts.map(messageIdOf);
     // Cut mid-answer: the answers were still being written (any that was not is named, with how it ended).
     const [stored] = await b.t.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM turns WHERE id = ANY($1)`, [ids]);
@@ -94,7 +107,8 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
 
     const resumed = await Promise.all(firsts.map((s, i) => resume(b.url, ids[i]!, s.lastId)));
     expect(resumed.map((s) => s.status)).toEqual(Array(n).fill(200));
-    await Promise.all(resumed.map((s) => s.ended));
+    const progress = () => `resumed streams' tokens and last event: ${resumed.map((r) => `${r.tokens}/${r.events.at(-1)?.event ?? '-'}`).join(' ')}`;
+    await within(Promise.all(resumed.map((s) => s.ended)), 80_000, progress);
     for (const [i, first] of firsts.entries()) {
       const all = [...first.events, ...resumed[i]!.events];
       expect(all.map(seqOf)).toEqual(all.map((_, k) => k + 1));
