@@ -1,26 +1,52 @@
 import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
-import type { PassageHit, PassageSearch, SearchPlan, SearchScope } from './passage-search.js';
-import { searchStatement, type SqlConcept } from './search-sql.js';
+import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
+import { DEFAULT_MIN_RELEVANCE, judge } from './relevance.js';
+import { searchStatement, type SqlConcept } from './search-sql.js';
+import { oneEditVariants, typoCandidates } from './typo-variants.js';
+import { loadWordRank, type WordRank } from './word-rank.js';
 
 /**
- * The default relevance floor. A passage must hold at least this share of the question's
- * concepts, each weighted by its rarity in the knowledge base (idf) and by how it is held (the
- * word itself 1, a glossary synonym or a typo's correction less): a question whose rare words
- * appear nowhere ("how do I bake sourdough bread?") matches nothing, even when a common word
- * ("make") is everywhere.
+ * The first pass scores only passages holding at least this rarity-weighted share of the question
+ * (a pruning bound, not a relevance floor): when its K-th best already beats anything a passage
+ * holding less could score, it is the exact top K in one statement; otherwise a second pass scores
+ * the rest (`MEANINGFUL_NDOC_BUDGET`).
  */
-export const DEFAULT_MIN_COVERAGE = 0.45;
+export const FIRST_PASS_COVERAGE = 0.45;
+
+/**
+ * The second pass scores every passage of the scope holding one of the question's concepts, rarest
+ * first, until their document frequencies add up to this: on a small knowledge base that is every
+ * concept; on a large one, a question's commonest words ("make", "sound") are left to the first pass.
+ */
+const MEANINGFUL_NDOC_BUDGET = 1500;
 
 // The question's lexemes with their document frequency; for a word no passage holds, the known
-// lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`).
+// lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`), and, for
+// the word as typed (4+ letters), the words one edit from it whose stem a passage holds ($2: the
+// words, $3: their variants, space-separated). Only unknown words' variants are stemmed.
 const TERMS_SQL = `
+WITH typed AS (
+  SELECT w.word, w.variants, (ts_lexize('english_stem', w.word))[1] AS stem
+  FROM unnest($2::text[], $3::text[]) AS w(word, variants)
+),
+fixes AS (
+  SELECT w.stem, json_agg(json_build_object('word', v.word, 'lexeme', kt.lexeme, 'ndoc', kt.ndoc)) AS fixes
+  FROM (SELECT * FROM typed t WHERE t.stem IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kb_terms k WHERE k.lexeme = t.stem)) w
+  CROSS JOIN LATERAL unnest(string_to_array(w.variants, ' ')) AS v(word)
+  CROSS JOIN LATERAL unnest(ts_lexize('english_stem', v.word)) AS s(lexeme)
+  JOIN kb_terms kt ON kt.lexeme = s.lexeme
+  GROUP BY w.stem
+)
 SELECT t.lexeme, t.positions::int[] AS positions, coalesce(k.ndoc, 0)::int AS ndoc,
   coalesce(c.candidates, '[]'::json) AS candidates,
+  (SELECT min(ty.word) FROM typed ty WHERE ty.stem = t.lexeme) AS typed,
+  coalesce(f.fixes, '[]'::json) AS fixes,
   coalesce((SELECT value FROM kb_stats WHERE key = 'passages'), 0)::int AS total
 FROM unnest(to_tsvector('english', $1)) AS t
 LEFT JOIN kb_terms k ON k.lexeme = t.lexeme
+LEFT JOIN fixes f ON f.stem = t.lexeme
 LEFT JOIN LATERAL (
   SELECT json_agg(json_build_object('lexeme', s.lexeme, 'ndoc', s.ndoc, 'similarity', s.sim) ORDER BY s.sim DESC) AS candidates
   FROM (
@@ -35,18 +61,29 @@ LEFT JOIN LATERAL (
 /** Above this many likely candidates, a first pass over the passages' techniques raises the bar. */
 const FIRST_PASS_MIN_CANDIDATES = 1000;
 
+// A passage's score is at most 0.9 × its coverage + 0.1 (search-sql.ts: 0.5 c + 0.3 c + 0.1 c, and
+// ts_rank_cd adds less than 0.1).
+const maxScore = (coverage: number) => 0.9 * coverage + 0.1;
+const coverageToBeat = (score: number) => (score - 0.1) / 0.9 - 1e-9;
+
 export interface FullTextSearchOptions extends Partial<ConceptOptions> {
-  /** The relevance floor: the least rarity-weighted share of the question a passage must hold. */
-  minCoverage?: number;
+  /** From what relevance (relevance.ts) a tier's best passage answers the question. */
+  minRelevance?: number;
+  /** What a known concept the passage lacks counts for in relevance (relevance.ts, KNOWN_MISS). */
+  knownMiss?: number;
   /** Synonyms for query expansion; default: src/retrieval/glossary.json. null: none. */
   glossary?: GlossaryFile | null;
   /** From how many likely candidates the technique pass runs first (default 1000). */
   firstPassMinCandidates?: number;
+  /** Whether a word no passage holds may be corrected to one that is one edit away (default true). */
+  typos?: boolean;
 }
+
+type Row = PassageHit & { base: number; held: number[] };
 
 /** Postgres full-text search with synonyms and typo tolerance; the same SQL on PGlite and PostgreSQL. */
 export class FullTextSearch implements PassageSearch {
-  private readonly minCoverage: number;
+  private readonly minRelevance: number;
   private readonly conceptOptions: ConceptOptions;
   private glossary: Promise<Glossary> | null = null;
 
@@ -54,7 +91,7 @@ export class FullTextSearch implements PassageSearch {
     private readonly db: Db,
     private readonly options: FullTextSearchOptions = {},
   ) {
-    this.minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
+    this.minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
     this.conceptOptions = {
       synonymCredit: options.synonymCredit ?? DEFAULT_CONCEPT_OPTIONS.synonymCredit,
       typoCredit: options.typoCredit ?? DEFAULT_CONCEPT_OPTIONS.typoCredit,
@@ -66,62 +103,128 @@ export class FullTextSearch implements PassageSearch {
   }
 
   async plan(query: string): Promise<SearchPlan> {
-    const rows = await this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query]);
-    const concepts = rows.length === 0 ? [] : buildConcepts(rows, await this.loadGlossary(), this.conceptOptions);
-    if (concepts.length === 0) return { search: async () => [] };
+    const typos = this.options.typos !== false;
+    const words = typos ? typoCandidates(query) : [];
+    const [rows, glossary, rank] = await Promise.all([
+      this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query, words, words.map((w) => oneEditVariants(w).join(' '))]),
+      this.loadGlossary(),
+      typos ? loadWordRank() : Promise.resolve<WordRank>(() => undefined),
+    ]);
+    const concepts = rows.length === 0 ? [] : buildConcepts(rows, glossary, this.conceptOptions, typos ? rank : () => undefined);
+    if (concepts.length === 0) return EMPTY_PLAN;
     const total = rows[0]!.total;
-    const p = toSearchParams(concepts, total, this.minCoverage);
+    const floor = FIRST_PASS_COVERAGE;
+    const p = toSearchParams(concepts, total, floor);
+    const known = concepts.map((c) => c.known);
     // Alternatives best credit first: in the statement, the first that matches is the one that counts.
     const sqlConcepts: SqlConcept[] = p.weights.map((weight) => ({ weight, alternatives: [] }));
-    p.queries.forEach((query, k) =>
-      sqlConcepts[p.conceptOf[k]! - 1]!.alternatives.push({ credit: p.credits[k]!, query, inTechnique: p.inTechnique[k]!, inTitle: p.inTitle[k]! }),
+    p.queries.forEach((q, k) =>
+      sqlConcepts[p.conceptOf[k]! - 1]!.alternatives.push({ credit: p.credits[k]!, query: q, inTechnique: p.inTechnique[k]!, inTitle: p.inTitle[k]! }),
     );
     for (const c of sqlConcepts) c.alternatives.sort((x, y) => y.credit - x.credit);
-    // Whether many passages can reach the floor does not depend on the scope.
-    const manyCandidates =
-      likelyCandidates(p.weights, concepts, total, this.minCoverage) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
+    // The second pass's candidates: the concepts the knowledge base holds, rarest first, within the budget.
+    const byRarity = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.ndoc > 0 || c.known).sort((a, b) => a.c.ndoc - b.c.ndoc || a.i - b.i);
+    const meaningful: number[] = [];
+    let spent = 0;
+    for (const { c, i } of byRarity) {
+      if (meaningful.length > 0 && spent + c.ndoc > MEANINGFUL_NDOC_BUDGET) break;
+      meaningful.push(i);
+      spent += c.ndoc;
+    }
+    const anyMeaningful = meaningful.length === 0 ? null : [...new Set(meaningful.flatMap((i) => p.alternativesByConcept[i]!))].map((q) => `(${q})`).join(' | ');
+    // Whether many passages can reach the first pass's bound does not depend on the scope.
+    const manyCandidates = likelyCandidates(p.weights, concepts, total, floor) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
+
+    const rankScope = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
+      const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
+      if (scope.genres && !genres) return { hits: [], relevant: false, relevance: 0, strength: 0 };
+      const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => {
+        const { sql, params } = searchStatement({
+          concepts: sqlConcepts,
+          any: p.any,
+          reachable,
+          candidatesBy,
+          creator: scope.creator ?? null,
+          genres,
+          limit,
+          minCoverage,
+        });
+        return this.db.query<Row>(sql, params);
+      };
+      const hits = await this.topK(run, p, floor, scope, limit, manyCandidates, anyMeaningful);
+      let relevance = 0;
+      let strength = 0;
+      for (const h of hits) {
+        const j = judge(h.held, p.weights, known, this.options.knownMiss);
+        relevance = Math.max(relevance, j.relevance);
+        strength = Math.max(strength, h.score);
+      }
+      return { hits: hits.map(strip), relevant: relevance >= this.minRelevance, relevance, strength };
+    };
     return {
+      rank: rankScope,
       search: async (scope, limit) => {
-        const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
-        if (scope.genres && !genres) return [];
-        const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string) => {
-          const { sql, params } = searchStatement({
-            concepts: sqlConcepts,
-            any: p.any,
-            reachable,
-            candidatesBy,
-            creator: scope.creator ?? null,
-            genres,
-            limit,
-            minCoverage: this.minCoverage,
-          });
-          return this.db.query<PassageHit & { base: number }>(sql, params);
-        };
-        // One creator's passages are few enough to score in one pass (the first pass would look
-        // for techniques across everyone's).
-        if (scope.creator || !manyCandidates) return strip(await run('tsv', p.reachable));
-        // Many passages can reach the floor (a question of common words over a large knowledge
-        // base). First pass: only the passages whose technique holds the question, which its own
-        // index finds cheaply. Any other passage holds less than the floor's share of the question
-        // in its technique (and at most its coverage in its title), so its base score is below
-        // 0.5 c + 0.3 floor + 0.1 c for its coverage c; to beat the first pass's K-th best base
-        // (less 0.1: ts_rank_cd adds less) c must be at least `raised`, a far higher floor for the
-        // second pass. The first pass's passages beyond its top K are beaten by K of its own.
-        const head = await run('technique_tsv', p.reachable);
-        let reachable = p.reachable;
-        if (head.length >= limit) {
-          const bound = Math.min(...head.map((h) => h.base));
-          const raised = (bound - 0.1000001 - 0.3 * this.minCoverage) / 0.6 - 1e-9;
-          if (raised > 1) return strip(head);
-          if (raised > this.minCoverage) reachable = reachableQuery(p.alternativesByConcept, p.weights, raised);
-        }
-        const rest = await run('tsv', reachable);
-        const seen = new Set(rest.map((h) => h.passage_id));
-        const merged = [...rest, ...head.filter((h) => !seen.has(h.passage_id))];
-        merged.sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)));
-        return strip(merged.slice(0, limit));
+        const tier = await rankScope(scope, limit);
+        return tier.relevant ? tier.hits : [];
       },
     };
+  }
+
+  /** The scope's top K by score, exact over every passage holding one of the meaningful concepts. */
+  private async topK(
+    run: (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => Promise<Row[]>,
+    p: ReturnType<typeof toSearchParams>,
+    floor: number,
+    scope: SearchScope,
+    limit: number,
+    manyCandidates: boolean,
+    anyMeaningful: string | null,
+  ): Promise<Row[]> {
+    // One creator's passages, or a knowledge base where few passages hold the question's words:
+    // every candidate in one statement.
+    if (scope.creator || !manyCandidates) return run('tsv', anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`, 0);
+    const head = await this.firstPass(run, p, floor, limit);
+    // Exact already: a passage holding less than the bound scores below the K-th best.
+    if (head.length >= limit && head.at(-1)!.score >= maxScore(floor)) return head;
+    if (head.length >= limit) {
+      const lower = Math.max(0, coverageToBeat(head.at(-1)!.score));
+      if (lower > 0) return run('tsv', reachableQuery(p.alternativesByConcept, p.weights, lower), lower);
+    }
+    if (anyMeaningful === null) return head;
+    const rest = await run('tsv', anyMeaningful, 0);
+    const seen = new Set(rest.map((h) => h.passage_id));
+    return sortHits([...rest, ...head.filter((h) => !seen.has(h.passage_id))]).slice(0, limit);
+  }
+
+  /** The exact top K among the passages holding at least `floor` of the question, on a large knowledge base. */
+  private async firstPass(
+    run: (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => Promise<Row[]>,
+    p: ReturnType<typeof toSearchParams>,
+    floor: number,
+    limit: number,
+  ): Promise<Row[]> {
+    // Many passages can reach the bound (a question of common words over a large knowledge base).
+    // First: only the passages whose technique holds the question, which its own index finds
+    // cheaply. Any other passage holds less than the bound's share of the question in its
+    // technique (and at most its coverage in its title), so its base score is below
+    // 0.5 c + 0.3 floor + 0.1 c for its coverage c; to beat the technique pass's K-th best base
+    // (less 0.1: ts_rank_cd adds less) c must be at least `raised`, a far higher bound for the
+    // full pass. The technique pass's passages beyond its top K are beaten by K of its own.
+    const head = await run('technique_tsv', p.reachable, floor);
+    let reachable = p.reachable;
+    let bound = floor;
+    if (head.length >= limit) {
+      const kth = Math.min(...head.map((h) => h.base));
+      const raised = (kth - 0.1000001 - 0.3 * floor) / 0.6 - 1e-9;
+      if (raised > 1) return head;
+      if (raised > floor) {
+        reachable = reachableQuery(p.alternativesByConcept, p.weights, raised);
+        bound = raised;
+      }
+    }
+    const rest = await run('tsv', reachable, bound);
+    const seen = new Set(rest.map((h) => h.passage_id));
+    return sortHits([...rest, ...head.filter((h) => !seen.has(h.passage_id))]).slice(0, limit);
   }
 
   private loadGlossary(): Promise<Glossary> {
@@ -135,4 +238,7 @@ export class FullTextSearch implements PassageSearch {
   }
 }
 
-const strip = (hits: (PassageHit & { base: number })[]): PassageHit[] => hits.map(({ base: _base, ...hit }) => hit);
+const sortHits = (hits: Row[]): Row[] =>
+  hits.sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)));
+
+const strip = ({ base: _base, held: _held, ...hit }: Row): PassageHit => hit;

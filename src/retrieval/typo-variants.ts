@@ -1,0 +1,27 @@
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Words shorter than this are not corrected: too many real words lie one edit from them. */
+export const MIN_TYPO_WORD_LENGTH = 4;
+
+/**
+ * Every string one edit from `word`: a letter deleted, two adjacent letters swapped, a letter
+ * replaced, a letter inserted (a doubled letter is an insertion). About 54 × length strings; the
+ * database stems them all and keeps those whose stem a passage holds.
+ */
+export function oneEditVariants(word: string): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i < word.length; i++) {
+    out.add(word.slice(0, i) + word.slice(i + 1));
+    if (i + 1 < word.length) out.add(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+    for (const c of LETTERS) if (c !== word[i]) out.add(word.slice(0, i) + c + word.slice(i + 1));
+  }
+  for (let i = 0; i <= word.length; i++) for (const c of LETTERS) out.add(word.slice(0, i) + c + word.slice(i));
+  out.delete(word);
+  return [...out];
+}
+
+/** The question's words that may be corrected: lower-case ASCII letters only, 4 or more of them. */
+export function typoCandidates(question: string): string[] {
+  const words = question.toLowerCase().match(/[a-z]+/g) ?? [];
+  return [...new Set(words.filter((w) => w.length >= MIN_TYPO_WORD_LENGTH))];
+}
