@@ -2,7 +2,7 @@ import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
-import { DEFAULT_MIN_RELEVANCE, judge } from './relevance.js';
+import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
 import { searchStatement, type SqlConcept } from './search-sql.js';
 import { oneEditVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
@@ -116,6 +116,7 @@ export class FullTextSearch implements PassageSearch {
     const floor = FIRST_PASS_COVERAGE;
     const p = toSearchParams(concepts, total, floor);
     const known = concepts.map((c) => c.known);
+    const ndocs = concepts.map((c) => c.ndoc);
     // Alternatives best credit first: in the statement, the first that matches is the one that counts.
     const sqlConcepts: SqlConcept[] = p.weights.map((weight) => ({ weight, alternatives: [] }));
     p.queries.forEach((q, k) =>
@@ -153,13 +154,15 @@ export class FullTextSearch implements PassageSearch {
       };
       const hits = await this.topK(run, p, floor, scope, limit, manyCandidates, anyMeaningful);
       let relevance = 0;
+      let relevant = false;
       let strength = 0;
       for (const h of hits) {
-        const j = judge(h.held, p.weights, known, this.options.knownMiss);
+        const j = judge(h.held, p.weights, known, ndocs, total, this.options.knownMiss);
         relevance = Math.max(relevance, j.relevance);
+        relevant ||= isRelevant(j, this.minRelevance);
         strength = Math.max(strength, h.score);
       }
-      return { hits: hits.map(strip), relevant: relevance >= this.minRelevance, relevance, strength };
+      return { hits: hits.map(strip), relevant, relevance, strength };
     };
     return {
       rank: rankScope,
