@@ -13,9 +13,11 @@ import { answerText, parseSse, type SseEvent } from '../helpers/sse.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { bearer, userWithToken } from '../helpers/users.js';
 
-const GRACE_MS = 3000;
+// A and B wait long enough for 50 resumes on a loaded machine; C's short grace is the one that expires.
+const GRACE_MS = 8000;
+const SHORT_GRACE_MS = 2000;
 // Long enough that every stream is still being written when the client is cut, and outlasts the grace.
-const WORDS = Array.from({ length: 150 }, (_, i) => `w${i}`).join(' ') + ' [1].';
+const WORDS = Array.from({ length: 350 }, (_, i) => `w${i}`).join(' ') + ' [1].';
 const PREFIX = `test:resume:${randomBytes(4).toString('hex')}:`;
 
 interface Replica {
@@ -30,14 +32,16 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
   let llm: FakeLlm;
   let a: Replica;
   let b: Replica;
+  let c: Replica;
   let proxy: TcpProxy;
+  let proxyC: TcpProxy;
 
-  async function replica(databaseUrl: string): Promise<Replica> {
+  async function replica(databaseUrl: string, graceMs: number): Promise<Replica> {
     const client = createRedisClient(REDIS_TEST_URL);
     await client.connect();
     const t = await makeTestApp(
       new PostgresDb({ connectionString: databaseUrl }),
-      { LLM_BASE_URL: llm.baseUrl, LLM_API_KEY: 'k', CHAT_RESUME_GRACE_MS: String(GRACE_MS), RATE_LIMIT_IP_PER_HOUR: '100000', RATE_LIMIT_USER_PER_HOUR: '100000' },
+      { LLM_BASE_URL: llm.baseUrl, LLM_API_KEY: 'k', CHAT_RESUME_GRACE_MS: String(graceMs), RATE_LIMIT_IP_PER_HOUR: '100000', RATE_LIMIT_USER_PER_HOUR: '100000' },
       { eventLog: new RedisEventLog(client, { prefix: PREFIX, blockMs: 500 }) },
     );
     await t.deps.eventLog.ready();
@@ -47,15 +51,19 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
   beforeAll(async () => {
     llm = await startFakeLlm({ reply: { text: WORDS, firstTokenDelayMs: 20, tokenIntervalMs: 30 } });
     const url = await freshPostgresUrl();
-    a = await replica(url);
-    b = await replica(url);
+    a = await replica(url, GRACE_MS);
+    b = await replica(url, GRACE_MS);
+    c = await replica(url, SHORT_GRACE_MS);
     proxy = new TcpProxy('127.0.0.1', Number(new URL(a.url).port));
     await proxy.start();
+    proxyC = new TcpProxy('127.0.0.1', Number(new URL(c.url).port));
+    await proxyC.start();
   }, 60_000);
 
   afterAll(async () => {
     await proxy?.close();
-    for (const r of [a, b]) {
+    await proxyC?.close();
+    for (const r of [a, b, c]) {
       r?.t.app.server.closeAllConnections();
       await r?.t.close();
     }
@@ -160,21 +168,21 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
   }, 30_000);
 
   it('a cut client nobody resumes: the upstream is aborted once the grace is over and the turn stored client_closed; a later resume reads that end', async () => {
-    const s = await ask(`http://127.0.0.1:${proxy.port}`, 'sidechain release');
+    const s = await ask(`http://127.0.0.1:${proxyC.port}`, 'sidechain release');
     await s.until((x) => x.tokens >= 3);
     const messageId = messageIdOf(s);
     const upstream = llm.requests.filter((r) => r.stream).at(-1)!;
     const cutAt = performance.now();
-    await proxy.cut();
-    await proxy.restore();
+    await proxyC.cut();
+    await proxyC.restore();
     await upstream.ended;
     expect(upstream.aborted).toBe(true);
-    expect(upstream.endedAt! - cutAt).toBeGreaterThanOrEqual(GRACE_MS - 50);
-    expect(upstream.endedAt! - cutAt).toBeLessThan(GRACE_MS + 1000);
-    let stored = await a.t.deps.conversations.getTurn(messageId);
+    expect(upstream.endedAt! - cutAt).toBeGreaterThanOrEqual(SHORT_GRACE_MS - 50);
+    expect(upstream.endedAt! - cutAt).toBeLessThan(SHORT_GRACE_MS + 1000);
+    let stored = await c.t.deps.conversations.getTurn(messageId);
     for (let i = 0; i < 50 && stored?.finish_reason === 'streaming'; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      stored = await a.t.deps.conversations.getTurn(messageId);
+      stored = await c.t.deps.conversations.getTurn(messageId);
     }
     expect(stored?.finish_reason).toBe('client_closed');
     const late = await resume(b.url, messageId, s.lastId);
@@ -183,7 +191,7 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
     expect(all.map(seqOf)).toEqual(all.map((_, k) => k + 1));
     expect(all.at(-1)).toMatchObject({ event: 'done', data: { finish_reason: 'client_closed' } });
     expect(answerText(all)).toBe(stored?.answer);
-    expect((await a.t.app.inject({ url: '/metrics' })).body).toMatch(/^chrysopedia_chat_resume_grace_timeouts_total 1$/m);
+    expect((await c.t.app.inject({ url: '/metrics' })).body).toMatch(/^chrysopedia_chat_resume_grace_timeouts_total 1$/m);
   }, 30_000);
 
   it('a bodiless DELETE with Content-Type: application/json is answered as having no body', async () => {
