@@ -21,6 +21,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop: 
       if (!finished) {
         log.warn({ open_streams: deps.streams.size }, 'grace period over, closing open streams');
         app.server.closeAllConnections();
+        // Answers outlive their clients (CHAT_RESUME_GRACE_MS): stopped here, stored client_closed.
+        deps.liveAnswers.stopAll();
         await deps.streams.drain(2000);
       }
       // Connections kept alive after their stream ended would hold close() open until they time out.

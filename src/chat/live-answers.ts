@@ -76,6 +76,14 @@ export class LiveAnswers {
     }
   }
 
+  /** Stops every answer this replica writes (shutdown, once its grace is over). */
+  stopAll(): void {
+    for (const r of this.running.values()) {
+      clearTimeout(r.timer);
+      r.abort.abort();
+    }
+  }
+
   close(): void {
     this.unsubscribe();
   }

@@ -1,8 +1,8 @@
-import { createParser } from 'eventsource-parser';
 import pino from 'pino';
 import type { ChatEvent } from '../chat/chat-events.js';
 import { loadConfig } from '../config.js';
 import { buildDeps, type Deps } from '../deps.js';
+import { resumableEvents } from './resumable-stream.js';
 
 export interface ChatAsk {
   query: string;
@@ -10,6 +10,8 @@ export interface ChatAsk {
   conversationId: string | null;
   personalityWeight: number;
   signal: AbortSignal;
+  /** Told when a dropped connection is being resumed (attempt from 1). */
+  onReconnecting?: (attempt: number) => void;
 }
 
 /** One answer's events, whichever way they arrive; throws ChatClientError for a refused request. */
@@ -28,7 +30,7 @@ export class ChatClientError extends Error {
   }
 }
 
-/** Talks to a running server over HTTP and reads its event stream. */
+/** Talks to a running server over HTTP and reads its event stream, resuming it when the connection drops. */
 export class RemoteChatClient implements ChatClient {
   constructor(
     private readonly server: string,
@@ -38,7 +40,7 @@ export class RemoteChatClient implements ChatClient {
   async *ask(a: ChatAsk): AsyncGenerator<ChatEvent, void, void> {
     const res = await fetch(new URL('/api/v1/chat', this.server), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...this.authHeaders() },
       body: JSON.stringify({
         query: a.query,
         creator: a.creator,
@@ -52,20 +54,16 @@ export class RemoteChatClient implements ChatClient {
       const details = body.details?.map((d) => `${d.field}: ${d.message}`).join('; ');
       throw new ChatClientError(`${body.error ?? res.statusText}${details ? ` (${details})` : ''}`, res.status, body.retry_after ?? null);
     }
-    const queue: ChatEvent[] = [];
-    const parser = createParser({
-      onEvent: (e) => queue.push({ event: e.event, data: JSON.parse(e.data) } as ChatEvent),
-    });
-    const decoder = new TextDecoder();
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        parser.feed(decoder.decode(chunk, { stream: true }));
-        while (queue.length > 0) yield queue.shift() as ChatEvent;
-      }
+      yield* resumableEvents(res, { server: this.server, headers: this.authHeaders(), signal: a.signal, onReconnecting: a.onReconnecting });
     } catch (err) {
       if (a.signal.aborted) return;
-      throw err;
+      throw new ChatClientError(err instanceof Error ? err.message : String(err), 0);
     }
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
 
   async close(): Promise<void> {}

@@ -31,13 +31,16 @@ async function askOnce(
   let sources: Source[] = [];
   let next = conversationId;
   let ok = false;
-  for await (const e of client.ask({ query, creator: opts.creator ?? null, conversationId, personalityWeight: opts.weight, signal })) {
+  const onReconnecting = (attempt: number) => process.stderr.write(paint('dim', `\nreconnecting… (attempt ${attempt})\n`));
+  for await (const e of client.ask({ query, creator: opts.creator ?? null, conversationId, personalityWeight: opts.weight, signal, onReconnecting })) {
     if (opts.json) {
       out.write(`${JSON.stringify(e)}\n`);
     } else if (e.event === 'sources') {
       sources = e.data;
     } else if (e.event === 'token') {
       out.write(e.data.text);
+    } else if (e.event === 'done' && e.data.finish_reason === 'client_closed') {
+      // Stopped: the caller says so.
     } else if (e.event === 'done') {
       out.write(`\n${renderSources(sources, paint)}`);
       out.write(paint('dim', `(${e.data.cascade_tier} · ${e.data.model} · ${e.data.latency_ms.total} ms)`) + '\n');
@@ -47,7 +50,7 @@ async function askOnce(
     }
     if (e.event === 'done') {
       next = e.data.conversation_id;
-      ok = true;
+      ok = e.data.finish_reason !== 'client_closed';
     }
   }
   return { conversationId: next, ok };

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { pgliteFactory } from '../helpers/databases.js';
 import { ROOT } from '../helpers/spawn-server.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 let t: TestApp;
 let server: string;
@@ -70,6 +71,28 @@ describe('chrysopedia chat against a server', () => {
     }
     expect(reason).toBe('client_closed');
   });
+
+  it('reconnects by itself when the connection drops mid-answer, says it is reconnecting, and prints each token once', async () => {
+    const port = (t.app.server.address() as AddressInfo).port;
+    const proxy = new TcpProxy('127.0.0.1', port);
+    await proxy.start();
+    try {
+      const run = cli(['chat', 'how do I make my kick cut through the mix?', '--server', `http://127.0.0.1:${proxy.port}`]);
+      while (!run.out().includes('knowledge base')) await new Promise((r) => setTimeout(r, 20));
+      await proxy.cut();
+      await new Promise((r) => setTimeout(r, 400));
+      await proxy.restore();
+      expect(await run.exit).toBe(0);
+      expect(run.err()).toMatch(/reconnecting…/);
+      const [row] = await t.deps.db.query<{ answer: string; finish_reason: string }>('SELECT answer, finish_reason FROM turns ORDER BY seq DESC LIMIT 1');
+      expect(row?.finish_reason).toBe('stop');
+      const out = run.out();
+      const sourcesAt = out.indexOf('\nSources\n');
+      expect(out.slice(0, sourcesAt).trim()).toBe(row?.answer.trim());
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
 
   it('says why a request was refused, with exit 1', async () => {
     const run = cli(['chat', 'kick', '--creator', 'nobody', '--server', server]);

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importDocument } from '../../src/kb/import-document.js';
 import { bearer, userWithToken } from '../helpers/users.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { buildPage, chromiumAvailable, launchChromium, startLiveApp, type LiveApp } from './browser.js';
 
 interface SearchResult {
@@ -47,11 +48,11 @@ describe.skipIf(!chromiumAvailable)('the chat page in a real browser', () => {
     await context?.close();
   });
 
-  async function openPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
+  async function openPage(viewport = { width: 1280, height: 800 }, url = live.url): Promise<Page> {
     context = await browser.newContext({ viewport });
     page = await context.newPage();
     await page.addInitScript({ content: RECORD_ANSWER_STATES });
-    await page.goto(live.url);
+    await page.goto(url);
     // The creator picker is filled from /api/v1/creators once the page has started.
     await page.locator('#creator option[value="mira-vox"]').waitFor({ state: 'attached' });
     return page;
@@ -183,6 +184,40 @@ describe.skipIf(!chromiumAvailable)('the chat page in a real browser', () => {
     expect(await lastTurn().getByRole('alert').textContent()).toContain('connection was lost');
     expect(await lastTurn().getByRole('button', { name: 'Try again' }).isEnabled()).toBe(true);
   });
+
+  it('the network cut mid-answer and restored: the page says it is reconnecting, and the answer completes with each token shown once', async () => {
+    const proxy = new TcpProxy('127.0.0.1', Number(new URL(live.url).port));
+    await proxy.start();
+    try {
+      await openPage(undefined, `http://127.0.0.1:${proxy.port}`);
+      const question = 'How do I make my kick cut through the mix?';
+      await ask(question);
+      const streaming = page.locator('#thread .turn:last-child[data-state="streaming"] .answer');
+      await expect.poll(async () => ((await streaming.count()) > 0 ? ((await streaming.textContent()) ?? '').length : 0), { timeout: 10_000 }).toBeGreaterThan(20);
+      await proxy.cut();
+      await page.locator('#thread .turn:last-child[data-reconnecting]').waitFor({ timeout: 5000 });
+      expect(await lastTurn().locator('.reconnecting').textContent()).toContain('reconnecting');
+      await new Promise((r) => setTimeout(r, 1000));
+      await proxy.restore();
+      await waitForState('done');
+      expect(await lastTurn().getAttribute('data-reconnecting')).toBeNull();
+      const shown = (await lastTurn().locator('.answer').textContent()) ?? '';
+      const messageId = await lastTurn().getAttribute('data-message-id');
+      const stored = await live.deps.conversations.getTurn(messageId!);
+      expect(stored?.finish_reason).toBe('stop');
+
+      // The same question answered without a cut renders the same text: nothing shown twice or missed.
+      await context.close();
+      await openPage();
+      await ask(question);
+      await waitForState('done');
+      const uncut = (await lastTurn().locator('.answer').textContent()) ?? '';
+      expect((await live.deps.conversations.getTurn((await lastTurn().getAttribute('data-message-id'))!))?.answer).toBe(stored?.answer);
+      expect(shown).toBe(uncut);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 
   it('stop aborts the stream, keeps what came, and the server stores the turn as client_closed', async () => {
     await openPage();

@@ -12,6 +12,9 @@ export interface StreamHandlers {
   onEventId(id: string): void;
   onSources(sources: Source[]): void;
   onToken(text: string): void;
+  /** The connection dropped mid-answer; resuming it, attempt from 1. */
+  onReconnecting?(attempt: number): void;
+  onReconnected?(): void;
 }
 
 /** The server ended the stream with an `error` event (SPEC §1). */
@@ -33,20 +36,40 @@ export class ConnectionLost extends Error {
   }
 }
 
+/** Waits between attempts to resume a dropped stream (about 25 s in all); then the answer is given up. */
+const RECONNECT_BACKOFF_MS = [250, 500, 1000, 2000, 3000, 3000, 3000, 3000, 3000, 3000, 3000];
+
+/** What has been shown of one answer, so that a resumed stream shows each token once. */
+interface Seen {
+  messageId: string | null;
+  lastSeq: number;
+  text: string;
+  /** The resumed stream is the finished turn replayed from the database (numbered afresh). */
+  fromStart: boolean;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+
 /**
- * POSTs a question and reads the event stream as it arrives. Resolves with `done`; rejects with
- * ApiError (a non-200 answer), StreamError, ConnectionLost, or the abort reason when stopped.
+ * POSTs a question and reads the event stream as it arrives; when the connection drops mid-answer
+ * it resumes by itself (GET /api/v1/chat/:message_id/stream with Last-Event-ID, with backoff),
+ * each token shown once. Stopping (the signal) asks the server to stop the answer. Resolves with
+ * `done`; rejects with ApiError (a non-200 answer), StreamError, ConnectionLost, or the abort reason.
  */
 export async function streamChat(
   request: ChatRequest,
   options: { token: string | null; signal: AbortSignal; handlers: StreamHandlers },
 ): Promise<DonePayload> {
-  const { signal, handlers } = options;
+  const { signal, handlers, token } = options;
   let res: Response;
   try {
     res = await fetch('/api/v1/chat', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders(options.token) },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders(token) },
       body: JSON.stringify(request),
       signal,
     });
@@ -55,22 +78,78 @@ export async function streamChat(
     throw new ConnectionLost();
   }
   if (!res.ok) throw await toApiError(res);
-  if (!res.body) throw new ConnectionLost();
 
+  const seen: Seen = { messageId: null, lastSeq: 0, text: '', fromStart: false };
+  // The Stop button: the answer is stopped on whichever replica writes it, not left to its grace.
+  const stopAnswer = () => {
+    if (seen.messageId) void fetch(`/api/v1/chat/${seen.messageId}/stop`, { method: 'POST', headers: authHeaders(token), keepalive: true }).catch(() => undefined);
+  };
+  signal.addEventListener('abort', stopAnswer, { once: true });
+  try {
+    let attempt = 0;
+    for (;;) {
+      try {
+        return await readEvents(res, seen, handlers, signal, () => (attempt = 0));
+      } catch (err) {
+        if (!(err instanceof ConnectionLost) || signal.aborted || !seen.messageId) throw err;
+      }
+      for (;;) {
+        if (attempt >= RECONNECT_BACKOFF_MS.length) throw new ConnectionLost();
+        handlers.onReconnecting?.(attempt + 1);
+        await sleep(RECONNECT_BACKOFF_MS[attempt++] ?? 3000, signal);
+        const next = await fetch(`/api/v1/chat/${seen.messageId}/stream`, {
+          headers: { accept: 'text/event-stream', 'last-event-id': `${seen.messageId}:${seen.lastSeq}`, ...authHeaders(token) },
+          signal,
+        }).catch(() => null);
+        if (signal.aborted) throw signal.reason;
+        if (next?.ok) {
+          res = next;
+          handlers.onReconnected?.();
+          break;
+        }
+        if (next && next.status < 500) throw await toApiError(next);
+      }
+    }
+  } finally {
+    signal.removeEventListener('abort', stopAnswer);
+  }
+}
+
+/** One response's events; resolves with `done`, rejects with StreamError, or ConnectionLost when it ends early. */
+async function readEvents(res: Response, seen: Seen, handlers: StreamHandlers, signal: AbortSignal, progressed: () => void): Promise<DonePayload> {
+  if (!res.body) throw new ConnectionLost();
   const reader = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      if (value.id) handlers.onEventId(value.id);
+      const seq = Number(value.id?.slice(value.id.lastIndexOf(':') + 1));
       const data: unknown = JSON.parse(value.data);
+      if (value.event === 'sources' && seq === 1 && seen.lastSeq > 0) {
+        seen.fromStart = true;
+        continue;
+      }
+      if (!seen.fromStart) {
+        if (seq <= seen.lastSeq) continue;
+        seen.lastSeq = seq;
+        if (value.id) {
+          seen.messageId = value.id.slice(0, value.id.lastIndexOf(':'));
+          handlers.onEventId(value.id);
+        }
+      }
+      progressed();
       switch (value.event) {
         case 'sources':
           handlers.onSources(Array.isArray(data) ? (data as Source[]) : []);
           break;
-        case 'token':
-          handlers.onToken(String((data as { text?: unknown }).text ?? ''));
+        case 'token': {
+          const text = String((data as { text?: unknown }).text ?? '');
+          // Replayed from the database: the whole text, of which the start was shown already.
+          const shown = seen.fromStart ? (text.startsWith(seen.text) ? text.slice(seen.text.length) : '') : text;
+          seen.text += shown;
+          if (shown) handlers.onToken(shown);
           break;
+        }
         case 'done':
           return data as DonePayload;
         case 'error': {

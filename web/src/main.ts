@@ -83,11 +83,22 @@ async function run(turn: TurnView, q: Question): Promise<void> {
             turn.appendToken(t);
             followStream();
           },
+          onReconnecting: (attempt) => {
+            turn.reconnecting(attempt);
+            if (attempt === 1) announce('Connection lost, reconnecting…');
+          },
+          onReconnected: () => turn.reconnected(),
         },
       },
     );
     if (!turn.root.isConnected) return;
     conversationId = done.conversation_id;
+    if (done.finish_reason === 'client_closed') {
+      // Resumed too late: the server had stopped the answer, keeping what it had written.
+      turn.stopped();
+      announce('Stopped.');
+      return;
+    }
     turn.finish(done);
     announce('The answer is complete.');
     if (session.token()) {

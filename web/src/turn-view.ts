@@ -84,6 +84,17 @@ export class TurnView {
     this.meta.replaceChildren(el('span', { className: 'pending' }, 'Writing the answer…'));
   }
 
+  /** The connection dropped: the answer is being picked up again. */
+  reconnecting(attempt: number): void {
+    this.root.dataset.reconnecting = String(attempt);
+    this.meta.replaceChildren(el('span', { className: 'pending reconnecting', attrs: { role: 'status' } }, 'Connection lost, reconnecting…'));
+  }
+
+  reconnected(): void {
+    delete this.root.dataset.reconnecting;
+    this.meta.replaceChildren(el('span', { className: 'pending' }, 'Writing the answer…'));
+  }
+
   appendToken(text: string): void {
     this.text += text;
     this.setState('streaming');
