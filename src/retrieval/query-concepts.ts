@@ -73,14 +73,38 @@ function isTypo(typed: string, fixedWord: string | null, rank: WordRank): boolea
  * stem (two for 8+ letters), found by trigram similarity.
  */
 export function correction(term: QueryTerm, rank: WordRank): { lexeme: string; ndoc: number } | null {
+  return corrections(term, rank)[0] ?? null;
+}
+
+/** How many of the words one edit away a typo may stand for: the passages' other words decide. */
+const MAX_CORRECTIONS = 3;
+
+/**
+ * The known lexemes an unknown word may be a typo of, likeliest first (correction's order), up to
+ * three: "resee" may be "reese" or "reset", and the passage holding the question's other words
+ * too ranks first.
+ */
+export function corrections(term: QueryTerm, rank: WordRank): { lexeme: string; ndoc: number }[] {
   const typed = term.typed;
-  if (term.ndoc > 0 || !typed || !/^\p{L}+$/u.test(term.lexeme)) return null;
+  if (term.ndoc > 0 || !typed || !/^\p{L}+$/u.test(term.lexeme)) return [];
   const fixes = [...(term.fixes ?? [])].sort(
     (a, b) => (rank(a.word) ?? Infinity) - (rank(b.word) ?? Infinity) || b.ndoc - a.ndoc || (a.lexeme < b.lexeme ? -1 : a.lexeme > b.lexeme ? 1 : 0),
   );
-  const fix = fixes[0];
-  if (fix) return isTypo(typed, fix.word, rank) ? { lexeme: fix.lexeme, ndoc: fix.ndoc } : null;
-  if (!isTypo(typed, null, rank)) return null;
+  if (fixes.length > 0) {
+    if (!isTypo(typed, fixes[0]!.word, rank)) return [];
+    const out: { lexeme: string; ndoc: number }[] = [];
+    for (const f of fixes) {
+      if (out.length === MAX_CORRECTIONS) break;
+      if (!out.some((o) => o.lexeme === f.lexeme)) out.push({ lexeme: f.lexeme, ndoc: f.ndoc });
+    }
+    return out;
+  }
+  if (!isTypo(typed, null, rank)) return [];
+  const best = closestCandidate(term);
+  return best ? [best] : [];
+}
+
+function closestCandidate(term: QueryTerm): { lexeme: string; ndoc: number } | null {
   let best: { lexeme: string; ndoc: number; distance: number; similarity: number } | null = null;
   for (const c of term.candidates) {
     const distance = editDistance(term.lexeme, c.lexeme, maxEdits(term.lexeme.length));
@@ -143,12 +167,13 @@ export function buildConcepts(
     const unit = units[i]!;
     const own: Alternative = { phrase: unitsToPhrase([unit]), credit: 1 };
     const term = byLexeme.get(unit.lexeme);
-    const fix = term && unit.parts.length === 0 ? correction(term, rank) : null;
+    const fixes = term && unit.parts.length === 0 ? corrections(term, rank) : [];
+    const fix = fixes[0];
     if (fix) {
-      // Weighed as the word meant: a corrected question finds its passages as if spelled right.
-      const fixed: Alternative = { phrase: { lexemes: [fix.lexeme], distances: [] }, credit: options.typoCredit };
-      const synonyms = glossary.expand(fix.lexeme).map((phrase) => ({ phrase, credit: options.typoCredit * options.synonymCredit }));
-      add({ label: unit.lexeme, alternatives: [fixed, ...synonyms], ndoc: fix.ndoc, known: true });
+      // Weighed as the likeliest word meant: a corrected question finds its passages as if spelled right.
+      const fixed: Alternative[] = fixes.map((f) => ({ phrase: { lexemes: [f.lexeme], distances: [] }, credit: options.typoCredit }));
+      const synonyms = fixes.flatMap((f) => glossary.expand(f.lexeme).map((phrase) => ({ phrase, credit: options.typoCredit * options.synonymCredit })));
+      add({ label: unit.lexeme, alternatives: [...fixed, ...synonyms], ndoc: fix.ndoc, known: true });
     } else {
       add({ label: unit.lexeme, alternatives: [own], ndoc: ndocOf(unit), known: ndocOf(unit) > 0 });
     }
