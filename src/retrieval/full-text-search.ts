@@ -1,10 +1,10 @@
 import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
-import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
+import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, mayBeTypo, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
 import { searchStatement, type SqlConcept } from './search-sql.js';
-import { oneEditVariants, typoCandidates } from './typo-variants.js';
+import { oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
 
 /**
@@ -16,11 +16,18 @@ import { loadWordRank, type WordRank } from './word-rank.js';
 export const FIRST_PASS_COVERAGE = 0.45;
 
 /**
- * The second pass scores every passage of the scope holding one of the question's concepts, rarest
- * first, until their document frequencies add up to this: on a small knowledge base that is every
- * concept; on a large one, a question's commonest words ("make", "sound") are left to the first pass.
+ * When the first pass cannot prove its top K exact, the second scores every passage of the scope
+ * holding one of the question's concepts, rarest first, until their document frequencies add up
+ * to this: a question's commonest words ("make", "sound") on a large knowledge base are left to
+ * the first pass. Scoring a passage costs tens of microseconds: this bounds the second pass.
  */
-const MEANINGFUL_NDOC_BUDGET = 1500;
+const MEANINGFUL_NDOC_BUDGET = 600;
+
+/** When the question's known words are in at most this many passages together, one statement scores them all. */
+const ONE_STATEMENT_NDOC = 400;
+
+/** A second pass bounded by coverage is exact; below this bound it would score nearly every candidate, and the budgeted one runs instead. */
+const LOWEST_BOUND = 0.25;
 
 // The question's lexemes with their document frequency; for a word no passage holds, the known
 // lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`), and, for
@@ -104,12 +111,11 @@ export class FullTextSearch implements PassageSearch {
 
   async plan(query: string): Promise<SearchPlan> {
     const typos = this.options.typos !== false;
+    const [glossary, rank] = await Promise.all([this.loadGlossary(), typos ? loadWordRank() : Promise.resolve<WordRank>(() => undefined)]);
+    // A common English word is never taken for a typo (query-concepts.ts): only the others' variants are looked up.
     const words = typos ? typoCandidates(query) : [];
-    const [rows, glossary, rank] = await Promise.all([
-      this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query, words, words.map((w) => oneEditVariants(w).join(' '))]),
-      this.loadGlossary(),
-      typos ? loadWordRank() : Promise.resolve<WordRank>(() => undefined),
-    ]);
+    const variants = words.map((w) => (mayBeTypo(w, rank) ? oneEditVariants(w) : spellingVariants(w)).join(' '));
+    const rows = await this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query, words, variants]);
     const concepts = rows.length === 0 ? [] : buildConcepts(rows, glossary, this.conceptOptions, typos ? rank : () => undefined);
     if (concepts.length === 0) return EMPTY_PLAN;
     const total = rows[0]!.total;
@@ -132,6 +138,7 @@ export class FullTextSearch implements PassageSearch {
       meaningful.push(i);
       spent += c.ndoc;
     }
+    const oneStatement = concepts.reduce((sum, c) => sum + c.ndoc, 0) <= ONE_STATEMENT_NDOC;
     const anyMeaningful = meaningful.length === 0 ? null : [...new Set(meaningful.flatMap((i) => p.alternativesByConcept[i]!))].map((q) => `(${q})`).join(' | ');
     // Whether many passages can reach the first pass's bound does not depend on the scope.
     const manyCandidates = likelyCandidates(p.weights, concepts, total, floor) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
@@ -152,7 +159,7 @@ export class FullTextSearch implements PassageSearch {
         });
         return this.db.query<Row>(sql, params);
       };
-      const hits = await this.topK(run, p, floor, scope, limit, manyCandidates, anyMeaningful);
+      const hits = await this.topK(run, p, floor, scope, limit, { manyCandidates, oneStatement, anyMeaningful });
       let relevance = 0;
       let relevant = false;
       let strength = 0;
@@ -173,25 +180,28 @@ export class FullTextSearch implements PassageSearch {
     };
   }
 
-  /** The scope's top K by score, exact over every passage holding one of the meaningful concepts. */
+  /**
+   * The scope's top K by score, over every passage holding one of the question's concepts (on a
+   * large knowledge base, of its meaningful ones).
+   */
   private async topK(
     run: (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => Promise<Row[]>,
     p: ReturnType<typeof toSearchParams>,
     floor: number,
     scope: SearchScope,
     limit: number,
-    manyCandidates: boolean,
-    anyMeaningful: string | null,
+    how: { manyCandidates: boolean; oneStatement: boolean; anyMeaningful: string | null },
   ): Promise<Row[]> {
-    // One creator's passages, or a knowledge base where few passages hold the question's words:
-    // every candidate in one statement.
-    if (scope.creator || !manyCandidates) return run('tsv', anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`, 0);
-    const head = await this.firstPass(run, p, floor, limit);
+    const { anyMeaningful } = how;
+    // Few passages hold the question's words (a small knowledge base): all of them in one statement.
+    if (how.oneStatement) return run('tsv', anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`, 0);
+    // One creator's passages need no technique pass (it would look across everyone's).
+    const head = scope.creator || !how.manyCandidates ? await run('tsv', p.reachable, floor) : await this.firstPass(run, p, floor, limit);
     // Exact already: a passage holding less than the bound scores below the K-th best.
     if (head.length >= limit && head.at(-1)!.score >= maxScore(floor)) return head;
     if (head.length >= limit) {
-      const lower = Math.max(0, coverageToBeat(head.at(-1)!.score));
-      if (lower > 0) return run('tsv', reachableQuery(p.alternativesByConcept, p.weights, lower), lower);
+      const lower = coverageToBeat(head.at(-1)!.score);
+      if (lower >= LOWEST_BOUND) return run('tsv', reachableQuery(p.alternativesByConcept, p.weights, lower), lower);
     }
     if (anyMeaningful === null) return head;
     const rest = await run('tsv', anyMeaningful, 0);

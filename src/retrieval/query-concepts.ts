@@ -59,10 +59,14 @@ const COMMON_WORDS = 100_000;
 const sameWordSpelt = (a: string, b: string): boolean =>
   a.length === b.length && [...a].every((ch, i) => ch === b[i] || (ch === 's' && b[i] === 'z') || (ch === 'z' && b[i] === 's'));
 
-function isTypo(typed: string, fixedWord: string | null, rank: WordRank): boolean {
-  if (fixedWord !== null && sameWordSpelt(typed, fixedWord)) return true;
+/** Whether a word as typed may be a misspelling at all: not a common English word. */
+export function mayBeTypo(typed: string, rank: WordRank): boolean {
   const own = rank(typed);
   return own === undefined || own > COMMON_WORDS;
+}
+
+function isTypo(typed: string, fixedWord: string | null, rank: WordRank): boolean {
+  return (fixedWord !== null && sameWordSpelt(typed, fixedWord)) || mayBeTypo(typed, rank);
 }
 
 /**

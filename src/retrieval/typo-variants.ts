@@ -25,3 +25,15 @@ export function typoCandidates(question: string): string[] {
   const words = question.toLowerCase().match(/[a-z]+/g) ?? [];
   return [...new Set(words.filter((w) => w.length >= MIN_TYPO_WORD_LENGTH))];
 }
+
+/**
+ * For a correctly spelt word: its other spelling, British -is- for American -iz- and back
+ * ("normalise", "normalize"), one letter at a time.
+ */
+export function spellingVariants(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < word.length - 1; i++) {
+    if (word[i] === 's' || word[i] === 'z') out.push(word.slice(0, i) + (word[i] === 's' ? 'z' : 's') + word.slice(i + 1));
+  }
+  return out;
+}
