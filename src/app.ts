@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifyServerOptions } from 'fastify';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { apiDocsRoutes } from './http/api-docs.js';
@@ -10,6 +13,8 @@ import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { importRoutes } from './http/import.js';
 import { knowledgeBaseRoutes } from './http/knowledge-base.js';
+import { registerOpenApi } from './http/openapi.js';
+import { responseSerializer } from './http/response-serializer.js';
 import { webRoutes } from './http/web.js';
 
 declare module 'fastify' {
@@ -30,10 +35,12 @@ function trustProxyOption(trust: Config['TRUST_PROXY']): FastifyServerOptions['t
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 /** The Fastify app: plugins, routes and the one error handler, over the given deps. */
 export async function buildApp(
   deps: Deps,
-  onRoute?: (route: { method: string; url: string }) => void,
+  onRoute?: (route: { method: string; url: string; schema?: FastifySchema }) => void,
 ): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -50,9 +57,15 @@ export async function buildApp(
     },
   });
 
+  // Every route's zod schemas validate what comes in and serialize (so check) what goes out.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(responseSerializer(deps.config.STRICT_RESPONSES));
+  app.decorateRequest('user', null);
+  await registerOpenApi(app, version);
+
   if (onRoute) {
     app.addHook('onRoute', (r) => {
-      for (const method of [r.method].flat()) onRoute({ method, url: r.url });
+      for (const method of [r.method].flat()) onRoute({ method, url: r.url, schema: r.schema });
     });
   }
   app.addHook('onRequest', async (request, reply) => {
@@ -87,8 +100,16 @@ export async function buildApp(
     parseJson(request, text, done);
   });
   installErrorHandler(app);
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        response: { 200: { description: 'Text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+      },
+    },
+    async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
   healthRoutes(app, deps);
   knowledgeBaseRoutes(app, deps);

@@ -81,6 +81,8 @@ export const envSchema = z.object({
   SSE_PING_MS: int(15000, 10),
   EXTRACTIVE_CHUNK_DELAY_MS: int(15, 0, 5000),
   LOAD_DEMO_KB: bool(true),
+  /** A response body or stream event with a field its schema lacks fails instead of losing it (tests). */
+  STRICT_RESPONSES: bool(false),
   /** The built chat page (Vite's output); default: web/dist of this package. */
   WEB_DIST_DIR: z.string().min(1).optional(),
 });

@@ -158,7 +158,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
   });
   const metrics = new Metrics({ openStreams: () => streams.size, limiterStats: () => limiter.stats });
   const eventLog = overrides.eventLog ?? (await openEventLog(config, log));
-  const liveAnswers = new LiveAnswers({ eventLog, graceMs: config.CHAT_RESUME_GRACE_MS, log, metrics });
+  const liveAnswers = new LiveAnswers({ eventLog, graceMs: config.CHAT_RESUME_GRACE_MS, log, metrics, strict: config.STRICT_RESPONSES });
   return {
     config,
     log,

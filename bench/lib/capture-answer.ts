@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { request } from 'undici';
-import type { ChatEvent } from '../../src/chat/chat-events.js';
+import type { ChatEvent } from '../../src/contract/chat-events.js';
 import { sseFrame } from '../../src/chat/sse-writer.js';
 import { chatBody } from './questions.js';
 

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { writeHeapSnapshot } from 'node:v8';
 import Fastify from 'fastify';
-import type { ChatEvent } from '../../src/chat/chat-events.js';
+import type { ChatEvent } from '../../src/contract/chat-events.js';
 import { numberedEvents, SSE_HEADERS, writeSse } from '../../src/chat/sse-writer.js';
 import { memoryAfterGc, serveParent } from '../lib/child-side.js';
 

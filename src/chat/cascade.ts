@@ -1,6 +1,7 @@
+import type { CascadeTier } from '../contract/chat-events.js';
 import type { PassageHit, PassageSearch } from '../retrieval/passage-search.js';
 
-export type CascadeTier = 'creator' | 'domain' | 'global' | 'none';
+export type { CascadeTier };
 
 export interface CascadeResult {
   tier: CascadeTier;

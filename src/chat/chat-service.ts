@@ -8,10 +8,10 @@ import type { ConversationStore, TurnRecord, TurnResult } from '../store/convers
 import type { CreatorProfile, KbStore } from '../store/kb-store.js';
 import { runCascade, type CascadeTier } from './cascade.js';
 import { retryWhileUnavailable } from './retry-storage.js';
-import type { ChatEvent, DonePayload, StreamErrorCode } from './chat-events.js';
+import type { ChatEvent, DonePayload, Source, StreamErrorCode } from '../contract/chat-events.js';
 import { extractCitations } from './citations.js';
 import { buildPrompt } from './prompt.js';
-import { toAnswerSources, toSources, type Source } from './sources.js';
+import { toAnswerSources, toSources } from './sources.js';
 import { TermMergingRewriter } from './standalone-query.js';
 import type { QueryRewriter } from '../llm/query-rewriter.js';
 import type { PassageHit } from '../retrieval/passage-search.js';

@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { EventLog, StreamSignal } from '../store/event-log.js';
-import type { ChatEvent } from './chat-events.js';
-import type { SseEvent } from './sse-writer.js';
+import type { ChatEvent } from '../contract/chat-events.js';
+import { encodeEvent, type SseEvent } from './sse-writer.js';
+
+/** The data a `sources` event has in the event log: a resume sends the stored turn's sources. */
+export const SOURCES_IN_TURN = 'null';
 
 interface Running {
   abort: AbortController;
@@ -25,6 +28,8 @@ export interface LiveAnswersOptions {
   graceMs: number;
   log: Pick<Logger, 'info' | 'warn'>;
   metrics: Metrics;
+  /** An event with a field its schema lacks is an error, not dropped (STRICT_RESPONSES, tests). */
+  strict?: boolean;
 }
 
 /**
@@ -59,16 +64,22 @@ export class LiveAnswers {
 
   private async *logged(messageId: string, r: Running, events: AsyncIterable<ChatEvent>): AsyncGenerator<SseEvent, void, void> {
     let seq = 0;
+    let broken = false;
     try {
       for await (const e of events) {
+        // After an event that broke its schema (now the stream's error), the rest is only drained.
+        if (broken) continue;
         seq += 1;
-        const data = JSON.stringify(e.data);
+        const { event, data, broken: bad } = encodeEvent(e, this.o.strict);
+        broken = bad;
         // Not awaited: one connection keeps the appends in order, and the client need not wait for Redis.
         if (!r.unresumable) {
-          const terminal = e.event === 'done' || e.event === 'error';
-          this.o.eventLog.append(messageId, { seq, event: e.event, data, terminal }).catch((err: unknown) => this.appendFailed(messageId, r, err));
+          const terminal = event === 'done' || event === 'error';
+          // The sources are stored with the turn already: the log keeps their place, not a copy.
+          const logged = event === 'sources' ? SOURCES_IN_TURN : data;
+          this.o.eventLog.append(messageId, { seq, event, data: logged, terminal }).catch((err: unknown) => this.appendFailed(messageId, r, err));
         }
-        yield { id: `${messageId}:${seq}`, event: e.event, data };
+        yield { id: `${messageId}:${seq}`, event, data };
       }
     } finally {
       clearTimeout(r.timer);

@@ -1,5 +1,5 @@
 import type { Metrics } from '../metrics.js';
-import type { ChatEvent } from './chat-events.js';
+import type { ChatEvent } from '../contract/chat-events.js';
 
 /** Passes a chat's events through unchanged, recording what /metrics reports about them. */
 export async function* observedStream(

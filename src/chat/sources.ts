@@ -1,21 +1,9 @@
 import type { PassageHit } from '../retrieval/passage-search.js';
 import { bestSentences, keyTerms } from '../llm/extractive-answerer.js';
 import type { AnswerSource } from '../llm/answerer.js';
+import type { Source } from '../contract/chat-events.js';
 import { timestampUrl } from './timestamp-url.js';
 
-/** SPEC §1's `sources` entry. */
-export interface Source {
-  number: number;
-  passage_id: string;
-  creator: { slug: string; name: string };
-  video: { id: string; title: string; url: string };
-  start_seconds: number;
-  end_seconds: number;
-  url: string;
-  technique: string | null;
-  snippet: string;
-  score: number;
-}
 
 const SNIPPET_CHARS = 280;
 

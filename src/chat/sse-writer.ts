@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { ChatEvent } from './chat-events.js';
+import { chatEventSchema, type ChatEvent } from '../contract/chat-events.js';
+import { droppedFields } from '../contract/dropped-fields.js';
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -26,10 +27,37 @@ export function sseFrame(id: string, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** A stream's events numbered from 1, as `<idPrefix>:<seq>`. */
-export async function* numberedEvents(events: AsyncIterable<ChatEvent> | Iterable<ChatEvent>, idPrefix: string): AsyncGenerator<SseEvent, void, void> {
+const BROKEN_EVENT = { event: 'error', data: JSON.stringify({ error: 'Internal error', code: 'internal' }) } as const;
+
+/**
+ * One event as its schema (contract/chat-events.ts) lets it out, its data as JSON. An event that
+ * does not fit is a bug of ours: it becomes an `internal` error (`broken`), the stream's last
+ * event, instead of something no client can read. `strict` (tests): a field the schema lacks is
+ * such a bug too, rather than silently dropped.
+ */
+export function encodeEvent(e: ChatEvent, strict = false): { event: string; data: string; broken: boolean } {
+  const result = chatEventSchema.safeParse(e);
+  if (!result.success || (strict && droppedFields(e, result.data).length > 0)) return { ...BROKEN_EVENT, broken: true };
+  return { event: result.data.event, data: JSON.stringify(result.data.data), broken: false };
+}
+
+/**
+ * A stream's events, checked and encoded (encodeEvent), numbered from 1 as `<idPrefix>:<seq>`.
+ * After a broken event nothing more is sent, but the events are still drained.
+ */
+export async function* numberedEvents(
+  events: AsyncIterable<ChatEvent> | Iterable<ChatEvent>,
+  idPrefix: string,
+  strict = false,
+): AsyncGenerator<SseEvent, void, void> {
   let seq = 0;
-  for await (const e of events) yield { id: `${idPrefix}:${++seq}`, event: e.event, data: JSON.stringify(e.data) };
+  let broken = false;
+  for await (const e of events) {
+    if (broken) continue;
+    const out = encodeEvent(e, strict);
+    broken = out.broken;
+    yield { id: `${idPrefix}:${++seq}`, event: out.event, data: out.data };
+  }
 }
 
 /**

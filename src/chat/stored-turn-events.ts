@@ -1,7 +1,6 @@
 import type { TurnRecord } from '../store/conversation-store.js';
 import type { CascadeTier } from './cascade.js';
-import type { ChatEvent, DonePayload } from './chat-events.js';
-import type { Source } from './sources.js';
+import type { ChatEvent, DonePayload, Source } from '../contract/chat-events.js';
 
 /**
  * A finished turn as the events it streamed (SPEC §1: a finished turn replays from the database):

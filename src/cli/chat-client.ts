@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { ChatEvent } from '../chat/chat-events.js';
+import type { ChatEvent } from '../contract/chat-events.js';
 import { loadConfig } from '../config.js';
 import { buildDeps, type Deps } from '../deps.js';
 import { resumableEvents } from './resumable-stream.js';

@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import type { Source } from '../chat/sources.js';
+import type { Source } from '../contract/chat-events.js';
 
 const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 

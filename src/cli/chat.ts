@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Source } from '../chat/sources.js';
+import type { Source } from '../contract/chat-events.js';
 import { ChatClientError, EmbeddedChatClient, RemoteChatClient, type ChatClient } from './chat-client.js';
 import { painter, renderSources } from './chat-render.js';
 

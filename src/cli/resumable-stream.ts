@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createParser } from 'eventsource-parser';
-import type { ChatEvent } from '../chat/chat-events.js';
+import { parseChatEvent, type ChatEvent } from '../contract/chat-events.js';
 
 /** Waits between reconnection attempts; after the last, the answer is given up. */
 export const RECONNECT_BACKOFF_MS = [250, 500, 1000, 2000, 4000, 4000, 4000, 4000];
@@ -101,18 +101,35 @@ async function stop(o: ResumeOptions, messageId: string): Promise<void> {
   await fetch(new URL(`/api/v1/chat/${messageId}/stop`, o.server), { method: 'POST', headers: o.headers, signal: AbortSignal.timeout(2000) }).catch(() => undefined);
 }
 
-/** One body's events until it ends or its connection fails. */
+// The events this client reads; another name is a newer server's, skipped.
+const KNOWN_EVENTS = new Set(['sources', 'token', 'done', 'error']);
+
+/**
+ * One body's events until it ends or its connection fails. Each is read with the schemas the
+ * server writes with (contract/chat-events.ts); one that breaks them ends the answer with an
+ * error that says so, where a dropped connection is left to the caller to resume.
+ */
 async function* read(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<{ id: string | undefined; event: ChatEvent }, void, void> {
   const queue: { id: string | undefined; event: ChatEvent }[] = [];
-  const parser = createParser({ onEvent: (m) => queue.push({ id: m.id, event: { event: m.event, data: JSON.parse(m.data) } as ChatEvent }) });
+  let malformed: string | null = null;
+  const parser = createParser({
+    onEvent: (m) => {
+      if (malformed || !KNOWN_EVENTS.has(m.event ?? 'message')) return;
+      const parsed = parseChatEvent(m.event, m.data);
+      if (parsed.ok) queue.push({ id: m.id, event: parsed.event });
+      else malformed = parsed.reason;
+    },
+  });
   const decoder = new TextDecoder();
   try {
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       parser.feed(decoder.decode(chunk, { stream: true }));
       while (queue.length > 0) yield queue.shift()!;
+      if (malformed) break;
     }
   } catch {
     // The connection dropped (or the signal aborted): the caller decides what follows.
   }
+  if (malformed) throw new Error(`the server sent a stream this client cannot read (${malformed})`);
   if (signal.aborted) return;
 }

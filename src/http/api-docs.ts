@@ -1,26 +1,6 @@
-import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { chatDocs } from './chat.js';
-import { chatResumeDocs } from './chat-resume.js';
-import { conversationDocs } from './conversations.js';
-import { healthDocs } from './health.js';
-import { importDocs } from './import.js';
-import { knowledgeBaseDocs } from './knowledge-base.js';
-import { openApiDocument, type RouteDoc } from './openapi.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-
-/** Every route's documentation; a route file adds its own list here. */
-export const allRouteDocs = (): RouteDoc[] => [
-  ...chatDocs,
-  ...chatResumeDocs,
-  ...conversationDocs,
-  ...knowledgeBaseDocs,
-  ...importDocs,
-  ...healthDocs,
-  { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', contentType: 'application/json' } } },
-  { method: 'get', path: '/docs', tag: 'operations', summary: 'The API reference page', responses: { '200': { description: 'HTML', contentType: 'text/html' } } },
-];
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 
 // A small page of our own (no CDN, nothing fetched but /openapi.json from this server).
 const DOCS_PAGE = `<!doctype html>
@@ -53,8 +33,35 @@ fetch('/openapi.json').then(r=>r.json()).then(doc=>{
 });
 </script></body></html>`;
 
+const openApiSchema = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+/** GET /openapi.json (what @fastify/swagger made of the routes' schemas) and GET /docs, a page that reads it. */
 export function apiDocsRoutes(app: FastifyInstance): void {
-  const document = openApiDocument(allRouteDocs(), version);
-  app.get('/openapi.json', async () => document);
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE));
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/openapi.json',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'This document',
+        response: { 200: openApiSchema.describe('OpenAPI 3.1, generated from the zod schemas of the routes') },
+      },
+    },
+    async () => app.swagger() as z.output<typeof openApiSchema>,
+  );
+  r.get(
+    '/docs',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The API reference page',
+        response: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } },
+      },
+    },
+    async (_request, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE),
+  );
 }

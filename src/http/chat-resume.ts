@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SOURCES_IN_TURN } from '../chat/live-answers.js';
 import { SSE_HEADERS, numberedEvents, writeSse, type SseEvent } from '../chat/sse-writer.js';
 import { storedTurnEvents } from '../chat/stored-turn-events.js';
+import { chatEventSchema } from '../contract/chat-events.js';
 import type { Deps } from '../deps.js';
 import { AppError, invalidRequest } from '../errors.js';
-import { errorBodySchema, type RouteDoc } from './openapi.js';
-import { parse } from './parse.js';
+import { authenticate, security } from './authenticate.js';
+import { errorResponses } from './error-schema.js';
+import type { TurnRecord } from '../store/conversation-store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,7 +17,8 @@ const messageParams = z.object({
   message_id: z
     .string()
     .regex(UUID, 'must be a UUID')
-    .transform((s) => s.toLowerCase()),
+    .transform((s) => s.toLowerCase())
+    .describe('UUID (the prefix of every event id)'),
 });
 
 const resumeQuery = z.object({
@@ -22,40 +27,7 @@ const resumeQuery = z.object({
 
 export const stopResponseSchema = z.object({ message_id: z.string(), status: z.literal('stopping') });
 
-export const chatResumeDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/api/v1/chat/{message_id}/stream',
-    tag: 'chat',
-    auth: 'optional',
-    summary: 'Resume an answer: the events after Last-Event-ID, then the live ones until done or error',
-    description:
-      'Replayed events keep their ids. A finished turn asked for without an id (or no longer in the event log) replays from ' +
-      'the database: `sources`, its text as one `token`, then `done` or `error`. Same ownership as the conversation.',
-    params: z.object({ message_id: z.string().describe('UUID (the prefix of every event id)') }),
-    query: resumeQuery,
-    responses: {
-      '200': { description: 'The event stream', contentType: 'text/event-stream' },
-      '404': { description: 'Unknown message, or not yours', schema: errorBodySchema },
-      '422': { description: 'message_id or last_event_id malformed', schema: errorBodySchema },
-      '503': { description: 'The event log (Redis) cannot be reached or lost this stream', schema: errorBodySchema },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/v1/chat/{message_id}/stop',
-    tag: 'chat',
-    auth: 'optional',
-    summary: 'Stop a running answer, on whichever replica writes it; its stream ends with done, finish_reason client_closed',
-    params: z.object({ message_id: z.string().describe('UUID') }),
-    responses: {
-      '202': { description: 'Stopping', schema: stopResponseSchema },
-      '404': { description: 'Unknown message, or not yours', schema: errorBodySchema },
-      '409': { description: 'The answer has already finished', schema: errorBodySchema },
-      '503': { description: 'The replicas cannot be reached (Redis)', schema: errorBodySchema },
-    },
-  },
-];
+const tags = ['chat'];
 
 /** `<message_id>:<seq>` → seq; null when no id was given. */
 function lastSeq(messageId: string, raw: string | undefined): number | null {
@@ -76,7 +48,8 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
   const { eventLog, metrics } = deps;
 
   /** The log's events after `after`, in order; a gap (trimmed or lost events) ends the stream early. */
-  async function* fromLog(messageId: string, after: number, signal: AbortSignal): AsyncGenerator<SseEvent, void, void> {
+  async function* fromLog(turn: TurnRecord, after: number, signal: AbortSignal): AsyncGenerator<SseEvent, void, void> {
+    const messageId = turn.id;
     let expected = after + 1;
     try {
       for await (const e of eventLog.read(messageId, after, signal)) {
@@ -86,20 +59,45 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
         }
         expected += 1;
         if (e.replayed) metrics.resumeReplayedEvents.inc();
-        yield { id: `${messageId}:${e.seq}`, event: e.event, data: e.data };
+        const data = e.event === 'sources' && e.data === SOURCES_IN_TURN ? JSON.stringify(turn.sources) : e.data;
+        yield { id: `${messageId}:${e.seq}`, event: e.event, data };
       }
     } catch (err) {
       deps.log.warn({ message_id: messageId, reason: err instanceof Error ? err.message : String(err) }, 'event log unavailable; resume ended');
     }
   }
 
-  app.get('/api/v1/chat/:message_id/stream', async (request, reply) => {
-    const { message_id: id } = parse(messageParams, request.params, 'message_id');
-    const query = parse(resumeQuery, request.query, 'query');
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const resumeSchema = {
+    tags,
+    summary: 'Resume an answer: the events after Last-Event-ID, then the live ones until done or error',
+    description:
+      'Replayed events keep their ids. A finished turn asked for without an id (or no longer in the event log) replays from ' +
+      'the database: `sources`, its text as one `token`, then `done` or `error`. Same ownership as the conversation. ' +
+      'The 200 schema is one event: its `event:` name and its `data:` JSON.',
+    security: security.optional,
+    params: messageParams,
+    querystring: resumeQuery,
+    // Loose: every other header stays as it came (Authorization among them).
+    headers: z.looseObject({
+      'last-event-id': z.string().optional().describe('The id of the last event received; wins over last_event_id'),
+    }),
+    response: {
+      200: { description: 'The event stream', content: { 'text/event-stream': { schema: chatEventSchema } } },
+      ...errorResponses([401, 404, 422, 503], {
+        404: 'Unknown message, or not yours',
+        422: 'message_id or last_event_id malformed',
+        503: 'The event log (Redis) cannot be reached or lost this stream',
+      }),
+    },
+  };
+
+  // The params and query are checked by their schemas (422) before the caller is authenticated (401), as for chat.
+  r.get('/api/v1/chat/:message_id/stream', { schema: resumeSchema, preHandler: authenticate(deps.auth, 'optional') }, async (request, reply) => {
+    const { message_id: id } = request.params;
     const header = request.headers['last-event-id'];
-    const after = lastSeq(id, typeof header === 'string' && header !== '' ? header : query.last_event_id);
-    const user = await deps.auth.authenticate(request.headers.authorization);
-    const turn = await deps.conversations.getTurnFor(id, user?.id ?? null);
+    const after = lastSeq(id, typeof header === 'string' && header !== '' ? header : request.query.last_event_id);
+    const turn = await deps.conversations.getTurnFor(id, request.user?.id ?? null);
     if (!turn) throw notFound();
     const finished = turn.finish_reason !== 'streaming';
 
@@ -122,23 +120,37 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
       const events = storedTurnEvents(turn);
       metrics.resumes.inc({ from: 'database' });
       metrics.resumeReplayedEvents.inc(events.length);
-      await writeSse(reply.raw, numberedEvents(events, id), { pingMs: deps.config.SSE_PING_MS });
+      await writeSse(reply.raw, numberedEvents(events, id, deps.config.STRICT_RESPONSES), { pingMs: deps.config.SSE_PING_MS });
       return;
     }
     metrics.resumes.inc({ from: 'log' });
     // The replica writing the answer holds off its grace timeout while someone reads.
     await eventLog.publish(id, 'attach').catch(() => undefined);
     try {
-      await deps.streams.track(writeSse(reply.raw, fromLog(id, after ?? 0, closed.signal), { pingMs: deps.config.SSE_PING_MS }));
+      await deps.streams.track(writeSse(reply.raw, fromLog(turn, after ?? 0, closed.signal), { pingMs: deps.config.SSE_PING_MS }));
     } finally {
       await eventLog.publish(id, 'detach').catch(() => undefined);
     }
   });
 
-  app.post('/api/v1/chat/:message_id/stop', async (request, reply) => {
-    const { message_id: id } = parse(messageParams, request.params, 'message_id');
-    const user = await deps.auth.authenticate(request.headers.authorization);
-    const turn = await deps.conversations.getTurnFor(id, user?.id ?? null);
+  const stopSchema = {
+    tags,
+    summary: 'Stop a running answer, on whichever replica writes it; its stream ends with done, finish_reason client_closed',
+    security: security.optional,
+    params: messageParams,
+    response: {
+      202: stopResponseSchema.describe('Stopping'),
+      ...errorResponses([401, 404, 409, 422, 503], {
+        404: 'Unknown message, or not yours',
+        409: 'The answer has already finished',
+        503: 'The replicas cannot be reached (Redis)',
+      }),
+    },
+  };
+
+  r.post('/api/v1/chat/:message_id/stop', { schema: stopSchema, preHandler: authenticate(deps.auth, 'optional') }, async (request, reply) => {
+    const { message_id: id } = request.params;
+    const turn = await deps.conversations.getTurnFor(id, request.user?.id ?? null);
     if (!turn) throw notFound();
     if (turn.finish_reason !== 'streaming') throw new AppError('answer_finished', 'The answer has already finished', { finish_reason: turn.finish_reason });
     try {

@@ -25,35 +25,3 @@ export const chatRequestSchema = z.object({
 });
 
 export type ChatRequest = z.output<typeof chatRequestSchema>;
-
-/** What the stream sends, for the OpenAPI document (tests parse real events with these). */
-export const sourceSchema = z.object({
-  number: z.number().int().min(1),
-  passage_id: z.string(),
-  creator: z.object({ slug: z.string(), name: z.string() }),
-  video: z.object({ id: z.string(), title: z.string(), url: z.string() }),
-  start_seconds: z.number().int(),
-  end_seconds: z.number().int(),
-  url: z.string().describe('The video URL starting at start_seconds'),
-  technique: z.string().nullable(),
-  snippet: z.string(),
-  score: z.number().min(0).max(1),
-});
-
-export const donePayloadSchema = z.object({
-  conversation_id: z.string(),
-  message_id: z.string(),
-  cascade_tier: z.enum(['creator', 'domain', 'global', 'none']),
-  model: z.string(),
-  fallback_used: z.boolean(),
-  finish_reason: z.enum(['stop', 'length', 'client_closed']).describe('client_closed: stopped, or no reader within CHAT_RESUME_GRACE_MS'),
-  usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() }),
-  latency_ms: z.object({ first_token: z.number().nullable(), total: z.number() }),
-  citations: z.array(z.number().int()),
-  invalid_citations: z.array(z.number().int()),
-});
-
-export const streamErrorSchema = z.object({
-  error: z.string(),
-  code: z.enum(['llm_unavailable', 'llm_timeout', 'internal']),
-});

@@ -1,41 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { observedStream } from '../chat/observed-stream.js';
 import { SSE_HEADERS, writeSse } from '../chat/sse-writer.js';
+import { chatEventSchema } from '../contract/chat-events.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { chatRequestSchema, donePayloadSchema, sourceSchema, streamErrorSchema } from './chat-schema.js';
-import { errorBodySchema, type RouteDoc } from './openapi.js';
-import { parse } from './parse.js';
+import { authenticate, security } from './authenticate.js';
+import { chatRequestSchema } from './chat-schema.js';
+import { errorResponses } from './error-schema.js';
 
 export const CHAT_BODY_LIMIT = 16 * 1024;
 
-export const chatDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/api/v1/chat',
-    tag: 'chat',
-    auth: 'optional',
-    summary: 'Ask a question; the cited answer streams as Server-Sent Events',
-    description:
-      'Events, in order: `sources` (JSON array of sources, possibly empty), `token` ({"text"}) repeated, then exactly one ' +
-      '`done` or `error`. Every event has an id `<message_id>:<seq>`; `: ping` comments keep the stream alive. ' +
-      'A client that loses the stream resumes it with GET /api/v1/chat/{message_id}/stream.\n\n' +
-      `sources item: ${JSON.stringify(z.toJSONSchema(sourceSchema))}\n\ndone: ${JSON.stringify(z.toJSONSchema(donePayloadSchema))}\n\n` +
-      `error: ${JSON.stringify(z.toJSONSchema(streamErrorSchema))}`,
-    body: chatRequestSchema,
-    responses: {
-      '200': { description: 'The event stream', contentType: 'text/event-stream' },
-      '400': { description: 'Malformed JSON body', schema: errorBodySchema },
-      '401': { description: 'Invalid credentials', schema: errorBodySchema },
-      '404': { description: 'Unknown creator, or conversation not found', schema: errorBodySchema },
-      '413': { description: 'Body over 16 KiB', schema: errorBodySchema },
-      '422': { description: 'Invalid request: details name each field', schema: errorBodySchema },
-      '429': { description: 'Rate limit exceeded (Retry-After header)', schema: errorBodySchema },
-      '503': { description: 'Storage unavailable (Retry-After header)', schema: errorBodySchema },
-    },
-  },
-];
+const description =
+  'Events, in order: `sources` (a JSON array of sources, possibly empty), `token` ({"text"}) repeated, then exactly one ' +
+  '`done` or `error`. Every event has an id `<message_id>:<seq>`; `: ping` comments keep the stream alive. ' +
+  'A client that loses the stream resumes it with GET /api/v1/chat/{message_id}/stream. ' +
+  'The 200 schema is one event: its `event:` name and its `data:` JSON.';
 
 /** POST /api/v1/chat: SPEC §1's checks in order, then the event stream. */
 export function chatRoutes(app: FastifyInstance, deps: Deps): void {
@@ -47,10 +27,27 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
     if (headers) reply.headers(headers);
   };
 
-  app.post('/api/v1/chat', { bodyLimit: CHAT_BODY_LIMIT, onSend }, async (request, reply) => {
+  const schema = {
+    tags: ['chat'],
+    summary: 'Ask a question; the cited answer streams as Server-Sent Events',
+    description,
+    security: security.optional,
+    body: chatRequestSchema,
+    response: {
+      200: { description: 'The event stream', content: { 'text/event-stream': { schema: chatEventSchema } } },
+      ...errorResponses([400, 401, 404, 413, 415, 422, 429, 503], {
+        401: 'Invalid credentials',
+        404: 'Unknown creator, or conversation not found',
+        413: 'Body over 16 KiB',
+      }),
+    },
+  };
+
+  // SPEC §1's order: the body is validated (422) before the preHandler authenticates (401).
+  const options = { bodyLimit: CHAT_BODY_LIMIT, schema, preHandler: authenticate(deps.auth, 'optional'), onSend };
+  app.withTypeProvider<ZodTypeProvider>().post('/api/v1/chat', options, async (request, reply) => {
     const startedAt = performance.now();
-    const body = parse(chatRequestSchema, request.body);
-    const user = await deps.auth.authenticate(request.headers.authorization);
+    const { body, user } = request;
     request.chatLog = { user: user?.id ?? null, creator: body.creator, query_length: body.query.length };
     request.log.debug({ query: body.query }, 'chat query');
     // Both limits are one atomic check (a refused request consumes neither), so the creator is

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { text } from '../text.js';
+import { cascadeTierSchema, latencySchema, sourceSchema, usageSchema } from '../contract/chat-events.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ConversationSummary, TurnRecord } from '../store/conversation-store.js';
-import { sourceSchema } from './chat-schema.js';
-import { errorBodySchema, type RouteDoc } from './openapi.js';
-import { parse } from './parse.js';
+import { text } from '../text.js';
+import { authenticate, security } from './authenticate.js';
+import { errorResponses } from './error-schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,7 +25,8 @@ const idParams = z.object({
   id: z
     .string()
     .regex(UUID, 'must be a UUID')
-    .transform((s) => s.toLowerCase()),
+    .transform((s) => s.toLowerCase())
+    .describe('The conversation UUID'),
 });
 
 const summarySchema = z.object({
@@ -36,58 +38,35 @@ const summarySchema = z.object({
   updated_at: z.string(),
 });
 
-const messageSchema = z.object({
-  role: z.enum(['user', 'assistant']),
+const userMessageSchema = z.object({
+  role: z.literal('user'),
   turn_id: z.string(),
-  content: z.string(),
+  content: z.string().describe('The question'),
   created_at: z.string(),
-  sources: z.array(sourceSchema).optional(),
-  cascade_tier: z.string().optional(),
-  model: z.string().nullable().optional(),
-  finish_reason: z.string().optional().describe('stop, length, error, client_closed, or streaming while in progress'),
-  citations: z.array(z.number().int()).optional(),
-  invalid_citations: z.array(z.number().int()).optional(),
 });
 
-export const conversationDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/api/v1/conversations',
-    tag: 'conversations',
-    auth: 'required',
-    summary: "The caller's conversations, newest first",
-    query: listQuery,
-    responses: {
-      '200': { description: 'A page; pass next_cursor as cursor for the next', schema: z.object({ conversations: z.array(summarySchema), next_cursor: z.string().nullable() }) },
-      '401': { description: 'Authentication required', schema: errorBodySchema },
-      '422': { description: 'Invalid limit or cursor', schema: errorBodySchema },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/v1/conversations/{id}',
-    tag: 'conversations',
-    auth: 'optional',
-    summary: 'A conversation with its messages and their sources',
-    params: z.object({ id: z.string().describe('UUID') }),
-    responses: {
-      '200': { description: 'The conversation', schema: summarySchema.extend({ messages: z.array(messageSchema) }) },
-      '404': { description: 'Not found (or not yours)', schema: errorBodySchema },
-    },
-  },
-  {
-    method: 'delete',
-    path: '/api/v1/conversations/{id}',
-    tag: 'conversations',
-    auth: 'optional',
-    summary: 'Delete a conversation and its messages',
-    params: z.object({ id: z.string().describe('UUID') }),
-    responses: {
-      '204': { description: 'Deleted' },
-      '404': { description: 'Not found (or not yours)', schema: errorBodySchema },
-    },
-  },
-];
+const assistantMessageSchema = z.object({
+  role: z.literal('assistant'),
+  turn_id: z.string(),
+  content: z.string().describe('The answer, as streamed (partial when the stream failed)'),
+  sources: z.array(sourceSchema),
+  cascade_tier: cascadeTierSchema,
+  model: z.string().nullable(),
+  fallback_used: z.boolean(),
+  finish_reason: z.string().describe('stop, length, error, client_closed, or streaming while in progress'),
+  usage: z.nullable(usageSchema),
+  latency_ms: z.nullable(latencySchema),
+  citations: z.array(z.number().int()),
+  invalid_citations: z.array(z.number().int()),
+  personality_weight: z.number().min(0).max(1),
+  created_at: z.string().describe('When the answer completed (when it started, while streaming)'),
+});
+
+const messageSchema = z.discriminatedUnion('role', [userMessageSchema, assistantMessageSchema]);
+
+const pageSchema = z.object({ conversations: z.array(summarySchema), next_cursor: z.string().nullable() });
+const conversationSchema = summarySchema.extend({ messages: z.array(messageSchema) });
+const tags = ['conversations'];
 
 const notFound = () => new AppError('conversation_not_found', 'Conversation not found');
 
@@ -103,15 +82,16 @@ function summary(c: ConversationSummary) {
 }
 
 /** A stored turn as the two messages a chat shows: the question, then the answer and its sources. */
-export function turnMessages(t: TurnRecord) {
+export function turnMessages(t: TurnRecord): z.output<typeof messageSchema>[] {
   return [
     { role: 'user' as const, turn_id: t.id, content: t.query, created_at: t.created_at },
     {
       role: 'assistant' as const,
       turn_id: t.id,
       content: t.answer,
-      sources: t.sources,
-      cascade_tier: t.cascade_tier,
+      // Stored by the chat from these same schemas' types: read back, they are those shapes.
+      sources: t.sources as z.output<typeof sourceSchema>[],
+      cascade_tier: t.cascade_tier as z.output<typeof cascadeTierSchema>,
       model: t.model,
       fallback_used: t.fallback_used,
       finish_reason: t.finish_reason,
@@ -131,26 +111,69 @@ export function turnMessages(t: TurnRecord) {
  * conversation the caller may not see is answered exactly like one that does not exist.
  */
 export function conversationRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get('/api/v1/conversations', async (request) => {
-    const q = parse(listQuery, request.query, 'query');
-    const user = await deps.auth.authenticate(request.headers.authorization);
-    if (!user) throw new AppError('unauthenticated', 'Authentication required');
-    const page = await deps.conversations.list(user.id, q.limit, q.cursor ?? null);
-    return { conversations: page.items.map(summary), next_cursor: page.next_cursor };
-  });
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/api/v1/conversations/:id', async (request) => {
-    const { id } = parse(idParams, request.params, 'id');
-    const user = await deps.auth.authenticate(request.headers.authorization);
-    const conversation = await deps.conversations.get(id, user?.id ?? null);
-    if (!conversation) throw notFound();
-    return { ...summary(conversation), messages: conversation.turns.flatMap(turnMessages) };
-  });
+  r.get(
+    '/api/v1/conversations',
+    {
+      schema: {
+        tags,
+        summary: "The caller's conversations, newest first",
+        security: security.user,
+        querystring: listQuery,
+        response: {
+          200: pageSchema.describe('A page; pass next_cursor as cursor for the next'),
+          ...errorResponses([401, 422, 503], { 401: 'Authentication required, or invalid credentials', 422: 'Invalid limit or cursor' }),
+        },
+      },
+      preHandler: authenticate(deps.auth, 'user'),
+    },
+    async (request) => {
+      const page = await deps.conversations.list(request.user!.id, request.query.limit, request.query.cursor ?? null);
+      return { conversations: page.items.map(summary), next_cursor: page.next_cursor };
+    },
+  );
 
-  app.delete('/api/v1/conversations/:id', async (request, reply) => {
-    const { id } = parse(idParams, request.params, 'id');
-    const user = await deps.auth.authenticate(request.headers.authorization);
-    if (!(await deps.conversations.delete(id, user?.id ?? null))) throw notFound();
-    return reply.status(204).send();
-  });
+  r.get(
+    '/api/v1/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A conversation with its messages and their sources',
+        security: security.optional,
+        params: idParams,
+        response: {
+          200: conversationSchema.describe('The conversation'),
+          ...errorResponses([401, 404, 422, 503], { 404: 'Not found (or not yours)' }),
+        },
+      },
+      preHandler: authenticate(deps.auth, 'optional'),
+    },
+    async (request) => {
+      const conversation = await deps.conversations.get(request.params.id, request.user?.id ?? null);
+      if (!conversation) throw notFound();
+      return { ...summary(conversation), messages: conversation.turns.flatMap(turnMessages) };
+    },
+  );
+
+  r.delete(
+    '/api/v1/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a conversation and its messages',
+        security: security.optional,
+        params: idParams,
+        response: {
+          204: z.undefined().describe('Deleted'),
+          ...errorResponses([401, 404, 422, 503], { 404: 'Not found (or not yours)' }),
+        },
+      },
+      preHandler: authenticate(deps.auth, 'optional'),
+    },
+    async (request, reply) => {
+      if (!(await deps.conversations.delete(request.params.id, request.user?.id ?? null))) throw notFound();
+      return reply.status(204).send();
+    },
+  );
 }

@@ -1,8 +1,19 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, invalidRequest } from '../errors.js';
+
+// What a problem at the root of each part of the request is called in a 422's details.
+const ROOT_FIELD: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
 /** Maps what Fastify itself rejects (body parsing, limits) into our error family. */
 function fromFastify(err: FastifyError, request: FastifyRequest): AppError | null {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    // A route's zod schema refused its body, query or params: 422 naming every field (SPEC §1).
+    const root = ROOT_FIELD[err.validationContext ?? 'body'] ?? 'body';
+    return invalidRequest(
+      err.validation.map((v) => ({ field: v.instancePath.split('/').filter(Boolean).join('.') || root, message: v.message ?? 'is invalid' })),
+    );
+  }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       // The limit of the route that refused the body (import takes far more than chat).

@@ -1,35 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import type { RouteDoc } from './openapi.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 
 type PartState = 'ok' | 'degraded' | 'down';
 
-const readySchema = z.object({
+const tags = ['operations'];
+
+const readyBody = z.object({
   status: z.enum(['ok', 'degraded', 'down']),
   parts: z.record(z.string(), z.object({ status: z.enum(['ok', 'degraded', 'down']), detail: z.string().optional() })),
 });
 
-export const healthDocs: RouteDoc[] = [
-  { method: 'get', path: '/healthz', tag: 'operations', summary: 'The process is alive', responses: { '200': { description: 'Alive', schema: z.object({ status: z.literal('ok') }) } } },
-  {
-    method: 'get',
-    path: '/readyz',
-    tag: 'operations',
-    summary: 'State of each dependency (database, Redis, the event log of resumable streams, LLM configuration)',
-    responses: {
-      '200': { description: 'ok or degraded', schema: readySchema },
-      '503': { description: 'A part is down', schema: readySchema },
-    },
-  },
-  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format', contentType: 'text/plain' } } },
-];
-
 /** /healthz: the process answers. /readyz: each part it depends on, by name. */
 export function healthRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/healthz',
+    { schema: { tags, summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }).describe('Alive') } } },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  app.get('/readyz', async (_request, reply) => {
+  const readySchema = {
+    tags,
+    summary: 'State of each dependency (database, Redis, the event log of resumable streams, LLM configuration)',
+    response: { 200: readyBody.describe('ok or degraded'), 503: readyBody.describe('A part is down') },
+  };
+  r.get('/readyz', { schema: readySchema }, async (_request, reply) => {
     const parts: Record<string, { status: PartState; detail?: string }> = {};
     try {
       await deps.db.ping();

@@ -1,44 +1,63 @@
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { kbDocumentSchema } from '../contract/kb-document.js';
+import type { Deps } from '../deps.js';
 import { importDocument } from '../kb/import-document.js';
-import { errorBodySchema, type RouteDoc } from './openapi.js';
+import { invalidDocument, jsonPath } from '../kb/validate-document.js';
+import { authenticate, security } from './authenticate.js';
+import { errorResponses } from './error-schema.js';
 
 export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
 const counts = z.object({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int() });
 
-export const importDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/api/v1/import',
-    tag: 'knowledge base',
-    auth: 'admin',
-    summary: 'Import a knowledge-base document: all of it, or nothing',
-    body: kbDocumentSchema,
-    responses: {
-      '200': {
-        description: 'What changed',
-        schema: z.object({ imported: z.object({ creators: counts, videos: counts, passages: counts.extend({ deleted: z.number().int() }) }) }),
-      },
-      '401': { description: 'No or invalid credentials', schema: errorBodySchema },
-      '403': { description: 'Not an admin', schema: errorBodySchema },
-      '422': { description: 'Invalid document: details give the JSON path of every problem', schema: errorBodySchema },
-    },
-  },
-];
+const importedSchema = z.object({
+  imported: z.object({ creators: counts, videos: counts, passages: counts.extend({ deleted: z.number().int() }) }),
+});
+
+/**
+ * A bad document is answered as `chrysopedia import` answers it (SPEC §7): invalid_document,
+ * with the JSON path of every problem, rather than the field names of other routes' 422s.
+ */
+const documentValidator =
+  ({ schema }: { schema: unknown }) =>
+  (data: unknown) => {
+    const result = (schema as z.ZodType).safeParse(data);
+    if (result.success) return { value: result.data };
+    return { error: invalidDocument(result.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message }))) };
+  };
 
 /** POST /api/v1/import (admin): the same documents as `chrysopedia import`. */
 export function importRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post('/api/v1/import', { bodyLimit: IMPORT_BODY_LIMIT }, async (request) => {
-    const user = await deps.auth.authenticate(request.headers.authorization);
-    if (!user) throw new AppError('unauthenticated', 'Authentication required');
-    if (user.role !== 'admin') throw new AppError('forbidden', 'Admin role required');
-    const imported = await importDocument(deps.kb, request.body);
-    // New and changed passages get their embeddings in the background (full-text finds them meanwhile).
-    if (imported.passages.inserted + imported.passages.updated > 0) deps.indexer?.wake();
-    return { imported };
-  });
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/api/v1/import',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags: ['knowledge base'],
+        summary: 'Import a knowledge-base document: all of it, or nothing',
+        security: security.admin,
+        body: kbDocumentSchema,
+        response: {
+          200: importedSchema.describe('What changed'),
+          ...errorResponses([400, 401, 403, 413, 415, 422, 503], {
+            401: 'No or invalid credentials',
+            413: 'Body over 50 MiB',
+            422: 'Invalid document: details give the JSON path of every problem',
+          }),
+        },
+      },
+      validatorCompiler: documentValidator,
+      // Before the document is validated: who may import is settled first, as it always was.
+      preValidation: authenticate(deps.auth, 'admin'),
+    },
+    async (request) => {
+      // The shape is checked; the rules that span the document and the knowledge base are checked here.
+      const imported = await importDocument(deps.kb, request.body);
+      // New and changed passages get their embeddings in the background (full-text finds them meanwhile).
+      if (imported.passages.inserted + imported.passages.updated > 0) deps.indexer?.wake();
+      return { imported };
+    },
+  );
 }

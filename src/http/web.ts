@@ -40,7 +40,7 @@ const NOT_BUILT = `<!doctype html>
 export async function webRoutes(app: FastifyInstance, dir: string = WEB_DIST_DIR): Promise<void> {
   if (!existsSync(path.join(dir, 'index.html'))) {
     // The same catch-all the built page gets, so the app's routes are the same either way.
-    app.get('/*', async (request, reply) => {
+    app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       if (request.url.split('?')[0] !== '/') return reply.callNotFound();
       return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
     });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../../bench/fake-llm.js';
-import type { DonePayload } from '../../src/chat/chat-events.js';
+import type { DonePayload } from '../../src/contract/chat-events.js';
 import { createRedisClient } from '../../src/limits/redis-client.js';
 import { RedisEventLog } from '../../src/store/redis-event-log.js';
 import { PostgresDb } from '../../src/store/pg/postgres-db.js';
@@ -126,6 +126,9 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
 
       const rest = parseSse((await b.t.app.inject({ url: `/api/v1/chat/${messageId}/stream?last_event_id=${messageId}:2`, headers: bearer(alice) })).body).events;
       expect(rest).toEqual(original.slice(2));
+      // From the start by id: the log keeps the sources' place, the stored turn gives them back.
+      const fromZero = parseSse((await b.t.app.inject({ url: `/api/v1/chat/${messageId}/stream`, headers: { ...bearer(alice), 'last-event-id': `${messageId}:0` } })).body).events;
+      expect(fromZero).toEqual(original);
 
       for (const headers of [bearer(bob), {}]) {
         const other = await b.t.app.inject({ url: `/api/v1/chat/${messageId}/stream`, headers });

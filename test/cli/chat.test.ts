@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +105,24 @@ describe('chrysopedia chat against a server', () => {
     const run = cli(['chat', 'kick', '--weight', '2', '--server', server]);
     expect(await run.exit).not.toBe(0);
     expect(run.err()).toMatch(/weight/);
+  });
+
+  it('a stream with a malformed event ends with a clear error and exit 1, not a stack trace', async () => {
+    // A server whose done event lacks its fields: the CLI reads every event with the shared schemas.
+    const broken = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('event: sources\ndata: []\n\nevent: token\ndata: {"text":"partial "}\n\nevent: done\ndata: {"message_id":7}\n\n');
+    });
+    broken.listen(0, '127.0.0.1');
+    await once(broken, 'listening');
+    try {
+      const run = cli(['chat', 'kick', '--server', `http://127.0.0.1:${(broken.address() as AddressInfo).port}`]);
+      expect(await run.exit).toBe(1);
+      expect(run.out()).toContain('partial');
+      expect(run.err()).toMatch(/cannot read \(the done event is malformed at /);
+      expect(run.err()).not.toMatch(/\n\s+at /);
+    } finally {
+      broken.close();
+    }
   });
 });

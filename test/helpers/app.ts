@@ -15,10 +15,10 @@ export interface TestApp {
 export async function makeTestApp(
   db: Db,
   env: Partial<Record<keyof Config, string>> = {},
-  overrides: Omit<DepsOverrides, 'db'> & { onRoute?: (route: { method: string; url: string }) => void } = {},
+  overrides: Omit<DepsOverrides, 'db'> & { onRoute?: Parameters<typeof buildApp>[1] } = {},
 ): Promise<TestApp> {
   const { onRoute, ...depsOverrides } = overrides;
-  const config = configFrom({ EXTRACTIVE_CHUNK_DELAY_MS: '0', LOG_LEVEL: 'silent', ...env });
+  const config = configFrom({ EXTRACTIVE_CHUNK_DELAY_MS: '0', LOG_LEVEL: 'silent', STRICT_RESPONSES: 'true', ...env });
   const deps = await buildDeps(config, pino({ level: 'silent' }), { db, ...depsOverrides });
   const app = await buildApp(deps, onRoute);
   await app.ready();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DonePayload } from '../../src/chat/chat-events.js';
-import type { Source } from '../../src/chat/sources.js';
-import { donePayloadSchema, sourceSchema } from '../../src/http/chat-schema.js';
+import type { DonePayload } from '../../src/contract/chat-events.js';
+import type { Source } from '../../src/contract/chat-events.js';
+import { donePayloadSchema, sourceSchema } from '../../src/contract/chat-events.js';
 import { makeTestApp, jsonHeaders, type TestApp } from '../helpers/app.js';
 import { pgliteFactory } from '../helpers/databases.js';
 import { answerText, parseSse, type SseEvent } from '../helpers/sse.js';

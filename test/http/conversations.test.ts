@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invalidCredentials, type Authenticator, type RequestUser } from '../../src/auth/authenticator.js';
-import type { DonePayload } from '../../src/chat/chat-events.js';
-import type { Source } from '../../src/chat/sources.js';
+import type { DonePayload } from '../../src/contract/chat-events.js';
+import type { Source } from '../../src/contract/chat-events.js';
 import { jsonHeaders, makeTestApp, type TestApp } from '../helpers/app.js';
 import { dbFactories } from '../helpers/databases.js';
 import { answerText, parseSse } from '../helpers/sse.js';

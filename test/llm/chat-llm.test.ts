@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm, type FakeReply } from '../../bench/fake-llm.js';
-import type { DonePayload } from '../../src/chat/chat-events.js';
-import type { Source } from '../../src/chat/sources.js';
+import type { DonePayload } from '../../src/contract/chat-events.js';
+import type { Source } from '../../src/contract/chat-events.js';
 import { jsonHeaders } from '../helpers/app.js';
 import { answerText, parseSse, type SseEvent } from '../helpers/sse.js';
 import { makeLoggedApp, type LoggedTestApp } from './llm-app.js';

@@ -185,6 +185,46 @@ describe.skipIf(!chromiumAvailable)('the chat page in a real browser', () => {
     expect(await lastTurn().getByRole('button', { name: 'Try again' }).isEnabled()).toBe(true);
   });
 
+  it('a malformed event shows an error in the turn, keeps what came, and the page goes on working', async () => {
+    await openPage();
+    const pageErrors: Error[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err));
+    // Each read with the shared schemas (src/contract/chat-events.ts): one whose data breaks them.
+    const streams = [
+      // done without most of its fields, and a citation that is not a number
+      'id: m1:3\nevent: done\ndata: {"conversation_id":"c","citations":["one"]}\n\n',
+      // a token whose data is not JSON at all
+      'id: m1:3\nevent: token\ndata: {"text": oops}\n\n',
+      // sources that are not an array of sources
+      'id: m1:1\nevent: sources\ndata: {"number":1}\n\n',
+    ];
+    for (const broken of streams) {
+      await page.route('**/api/v1/chat', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'text/event-stream; charset=utf-8',
+          body:
+            (broken.includes('event: sources') ? '' : 'id: m1:1\nevent: sources\ndata: []\n\n') +
+            'id: m1:2\nevent: token\ndata: {"text":"What came first "}\n\n' +
+            broken,
+        }),
+      );
+      await page.getByRole('button', { name: 'New chat' }).click();
+      await ask('sidechain compression');
+      await waitForState('error');
+      const alert = lastTurn().getByRole('alert');
+      expect(await alert.textContent()).toContain('cannot read');
+      expect(await alert.getByRole('button', { name: 'Try again' }).isEnabled()).toBe(true);
+      if (!broken.includes('event: sources')) expect(await lastTurn().locator('.answer').textContent()).toContain('What came first');
+      await page.unroute('**/api/v1/chat');
+    }
+    expect(pageErrors).toEqual([]);
+    // Not a crash: the same page answers the next question from the real server.
+    await lastTurn().getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+    await waitForState('done');
+    expect(await lastTurn().locator('.cite').count()).toBeGreaterThan(0);
+  });
+
   it('the network cut mid-answer and restored: the page says it is reconnecting, and the answer completes with each token shown once', async () => {
     const proxy = new TcpProxy('127.0.0.1', Number(new URL(live.url).port));
     await proxy.start();

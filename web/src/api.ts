@@ -1,29 +1,7 @@
-/** The wire shapes of SPEC §1, §4 and §7 that the page reads. */
+/** The wire shapes of SPEC §4 and §7 that the page reads; the stream's are src/contract/chat-events.ts. */
+import type { CascadeTier, Source } from '../../src/contract/chat-events';
 
-export interface Source {
-  number: number;
-  passage_id: string;
-  creator: { slug: string; name: string };
-  video: { id: string; title: string; url: string };
-  start_seconds: number;
-  end_seconds: number;
-  url: string;
-  technique: string | null;
-  snippet: string;
-  score: number;
-}
-
-export type CascadeTier = 'creator' | 'domain' | 'global' | 'none';
-
-export interface DonePayload {
-  conversation_id: string;
-  message_id: string;
-  cascade_tier: CascadeTier;
-  model: string;
-  fallback_used: boolean;
-  finish_reason: string;
-  citations: number[];
-}
+export type { CascadeTier, DonePayload, Source } from '../../src/contract/chat-events';
 
 export interface CreatorSummary {
   slug: string;

@@ -1,5 +1,6 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { authHeaders, toApiError, type DonePayload, type Source } from './api';
+import { parseChatEvent, type DonePayload, type Source } from '../../src/contract/chat-events';
+import { authHeaders, toApiError } from './api';
 
 export interface ChatRequest {
   query: string;
@@ -27,6 +28,17 @@ export class StreamError extends Error {
     this.name = 'StreamError';
   }
 }
+
+/** An event that does not fit SPEC §1's schemas: the page cannot trust the rest of the stream. */
+export class MalformedStream extends Error {
+  constructor(readonly reason: string) {
+    super('The answer arrived in a form this page cannot read.');
+    this.name = 'MalformedStream';
+  }
+}
+
+// Events the page reads; any other name is a newer server's business, skipped.
+const KNOWN_EVENTS = new Set(['sources', 'token', 'done', 'error']);
 
 /** The network failed, or the stream closed without its `done` or `error`. */
 export class ConnectionLost extends Error {
@@ -58,7 +70,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * POSTs a question and reads the event stream as it arrives; when the connection drops mid-answer
  * it resumes by itself (GET /api/v1/chat/:message_id/stream with Last-Event-ID, with backoff),
  * each token shown once. Stopping (the signal) asks the server to stop the answer. Resolves with
- * `done`; rejects with ApiError (a non-200 answer), StreamError, ConnectionLost, or the abort reason.
+ * `done`; rejects with ApiError (a non-200 answer), StreamError, MalformedStream, ConnectionLost, or
+ * the abort reason.
  */
 export async function streamChat(
   request: ChatRequest,
@@ -123,9 +136,13 @@ async function readEvents(res: Response, seen: Seen, handlers: StreamHandlers, s
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
+      if (!KNOWN_EVENTS.has(value.event ?? 'message')) continue;
+      // Every event is read with the schemas the server writes it with (src/contract/chat-events.ts).
+      const parsed = parseChatEvent(value.event, value.data);
+      if (!parsed.ok) throw new MalformedStream(parsed.reason);
+      const e = parsed.event;
       const seq = Number(value.id?.slice(value.id.lastIndexOf(':') + 1));
-      const data: unknown = JSON.parse(value.data);
-      if (value.event === 'sources' && seq === 1 && seen.lastSeq > 0) {
+      if (e.event === 'sources' && seq === 1 && seen.lastSeq > 0) {
         seen.fromStart = true;
         continue;
       }
@@ -138,12 +155,12 @@ async function readEvents(res: Response, seen: Seen, handlers: StreamHandlers, s
         }
       }
       progressed();
-      switch (value.event) {
+      switch (e.event) {
         case 'sources':
-          handlers.onSources(Array.isArray(data) ? (data as Source[]) : []);
+          handlers.onSources(e.data);
           break;
         case 'token': {
-          const text = String((data as { text?: unknown }).text ?? '');
+          const text = e.data.text;
           // Replayed from the database: the whole text, of which the start was shown already.
           const shown = seen.fromStart ? (text.startsWith(seen.text) ? text.slice(seen.text.length) : '') : text;
           seen.text += shown;
@@ -151,17 +168,13 @@ async function readEvents(res: Response, seen: Seen, handlers: StreamHandlers, s
           break;
         }
         case 'done':
-          return data as DonePayload;
-        case 'error': {
-          const e = data as { error?: unknown; code?: unknown };
-          throw new StreamError(String(e.error ?? 'The answer failed'), String(e.code ?? 'internal'));
-        }
-        default:
-          break; // Events this page does not know are not its business.
+          return e.data;
+        case 'error':
+          throw new StreamError(e.data.error, e.data.code);
       }
     }
   } catch (err) {
-    if (err instanceof StreamError || signal.aborted) throw err;
+    if (err instanceof StreamError || err instanceof MalformedStream || signal.aborted) throw err;
     throw new ConnectionLost();
   } finally {
     reader.cancel().catch(() => undefined);

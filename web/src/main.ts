@@ -1,6 +1,6 @@
 import './styles.css';
 import { ApiError, fetchCreators, getConversation, type CreatorSummary } from './api';
-import { ConnectionLost, StreamError, streamChat } from './chat-stream';
+import { ConnectionLost, MalformedStream, StreamError, streamChat } from './chat-stream';
 import { Composer, type Question } from './composer';
 import { byId, el } from './dom';
 import { HistoryPanel } from './history-panel';
@@ -163,6 +163,10 @@ function describeFailure(err: unknown, q: Question, retry: () => void): Failure 
   }
   if (err instanceof StreamError) return { message: `The answer stopped: ${err.message}.`, retry };
   if (err instanceof ConnectionLost) return { message: err.message, retry };
+  if (err instanceof MalformedStream) {
+    console.error('malformed event stream:', err.reason);
+    return { message: `${err.message} Try again; if it keeps happening, reload the page.`, retry };
+  }
   return { message: 'Something went wrong while answering.', retry };
 }
 
