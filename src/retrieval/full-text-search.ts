@@ -1,10 +1,10 @@
 import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
-import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, mayBeTypo, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
+import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, mayBeTypo, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
 import { searchStatement, type SqlConcept } from './search-sql.js';
-import { oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
+import { compoundCandidates, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
 
 /**
@@ -32,7 +32,8 @@ const LOWEST_BOUND = 0.25;
 // The question's lexemes with their document frequency; for a word no passage holds, the known
 // lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`), and, for
 // the word as typed (4+ letters), the words one edit from it whose stem a passage holds ($2: the
-// words, $3: their variants, space-separated). Only unknown words' variants are stemmed.
+// words, $3: their variants, space-separated; only unknown words' variants are stemmed), and the
+// other ways the knowledge base may write a compound ($4, $5: adjacent word pairs; $6, $7: a word's splits).
 const TERMS_SQL = `
 WITH typed AS (
   SELECT w.word, w.variants, (ts_lexize('english_stem', w.word))[1] AS stem
@@ -45,8 +46,33 @@ fixes AS (
   CROSS JOIN LATERAL unnest(ts_lexize('english_stem', v.word)) AS s(lexeme)
   JOIN kb_terms kt ON kt.lexeme = s.lexeme
   GROUP BY w.stem
+),
+joined AS (
+  -- Two adjacent words written as one by the knowledge base ("side chain", "side-chain": 'sidechain').
+  SELECT l.la || ' ' || l.lb AS key, l.lh AS hyphenated, ARRAY[l.lj] AS lexemes, kj.ndoc
+  FROM unnest($4::text[], $5::text[]) AS pr(a, b)
+  CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', pr.a))[1] AS la, (ts_lexize('english_stem', pr.b))[1] AS lb,
+    (ts_lexize('english_stem', pr.a || pr.b))[1] AS lj, (ts_lexize('english_stem', pr.a || '-' || pr.b))[1] AS lh) l
+  JOIN kb_terms kj ON kj.lexeme = l.lj
+  WHERE l.la IS NOT NULL AND l.lb IS NOT NULL
+),
+split AS (
+  -- One word written as two ("sidechain": 'side' <-> 'chain'), both parts known.
+  SELECT l.lw AS key, ARRAY[l.la, l.lb] AS lexemes, least(ka.ndoc, kb.ndoc) AS ndoc
+  FROM unnest($6::text[], $7::text[]) AS sp(a, b)
+  CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', sp.a || sp.b))[1] AS lw, (ts_lexize('english_stem', sp.a))[1] AS la,
+    (ts_lexize('english_stem', sp.b))[1] AS lb) l
+  JOIN kb_terms ka ON ka.lexeme = l.la
+  JOIN kb_terms kb ON kb.lexeme = l.lb
+  WHERE l.lw IS NOT NULL
+),
+compounds AS (
+  SELECT json_agg(json_build_object('key', c.key, 'lexemes', c.lexemes, 'ndoc', c.ndoc)) AS list
+  FROM (SELECT key, lexemes, ndoc FROM joined UNION SELECT hyphenated, lexemes, ndoc FROM joined WHERE hyphenated IS NOT NULL
+        UNION SELECT key, lexemes, ndoc FROM split) c
 )
 SELECT t.lexeme, t.positions::int[] AS positions, coalesce(k.ndoc, 0)::int AS ndoc,
+  (SELECT list FROM compounds) AS compounds,
   coalesce(c.candidates, '[]'::json) AS candidates,
   (SELECT min(ty.word) FROM typed ty WHERE ty.stem = t.lexeme) AS typed,
   coalesce(f.fixes, '[]'::json) AS fixes,
@@ -115,8 +141,17 @@ export class FullTextSearch implements PassageSearch {
     // A common English word is never taken for a typo (query-concepts.ts): only the others' variants are looked up.
     const words = typos ? typoCandidates(query) : [];
     const variants = words.map((w) => (mayBeTypo(w, rank) ? oneEditVariants(w) : spellingVariants(w)).join(' '));
-    const rows = await this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query, words, variants]);
-    const concepts = rows.length === 0 ? [] : buildConcepts(rows, glossary, this.conceptOptions, typos ? rank : () => undefined);
+    const { pairs, splits } = compoundCandidates(query);
+    const rows = await this.db.query<QueryTerm & { total: number; compounds: (Compound & { key: string })[] | null }>(TERMS_SQL, [
+      query,
+      words,
+      variants,
+      ...pairs,
+      ...splits,
+    ]);
+    const compounds = new Map<string, Compound[]>();
+    for (const c of rows[0]?.compounds ?? []) compounds.set(c.key, [...(compounds.get(c.key) ?? []), { lexemes: c.lexemes, ndoc: c.ndoc }]);
+    const concepts = rows.length === 0 ? [] : buildConcepts(rows, glossary, this.conceptOptions, typos ? rank : () => undefined, compounds);
     if (concepts.length === 0) return EMPTY_PLAN;
     const total = rows[0]!.total;
     const floor = FIRST_PASS_COVERAGE;

@@ -16,6 +16,16 @@ export interface QueryTerm {
   fixes?: { word: string; lexeme: string; ndoc: number }[];
 }
 
+/**
+ * Another spelling of one or two of the question's words as the knowledge base writes it: "side
+ * chain" for "sidechain" (both parts known), "sidechain" for "side chain" or "side-chain".
+ */
+export interface Compound {
+  lexemes: string[];
+  /** Passages holding it (for two parts, the rarer part's). */
+  ndoc: number;
+}
+
 /** One way a passage can hold a concept, and how much that counts (1 = the question's own word). */
 export interface Alternative {
   phrase: Phrase;
@@ -134,6 +144,7 @@ export function buildConcepts(
   glossary: Glossary,
   options: ConceptOptions = DEFAULT_CONCEPT_OPTIONS,
   rank: WordRank = () => undefined,
+  compounds: ReadonlyMap<string, readonly Compound[]> = new Map(),
 ): Concept[] {
   const byLexeme = new Map(terms.map((t) => [t.lexeme, t]));
   const units = toUnits(terms.flatMap((t) => t.positions.map((position) => ({ lexeme: t.lexeme, position })))).filter(
@@ -150,18 +161,18 @@ export function buildConcepts(
 
   for (let i = 0; i < units.length; ) {
     let matched = 0;
-    for (let n = Math.min(glossary.maxUnits, units.length - i); n >= 1 && matched === 0; n--) {
+    for (let n = Math.min(Math.max(glossary.maxUnits, 2), units.length - i); n >= 1 && matched === 0; n--) {
       const span = units.slice(i, i + n);
       const key = unitKey(span);
-      if (!glossary.has(key)) continue;
+      const spelt = compounds.get(key) ?? [];
+      if (!glossary.has(key) && spelt.length === 0) continue;
       const own = unitsToPhrase(span);
-      const ndoc = Math.min(...span.map(ndocOf));
-      add({
-        label: key,
-        alternatives: [{ phrase: own, credit: 1 }, ...glossary.expand(key).map((phrase) => ({ phrase, credit: options.synonymCredit }))],
-        ndoc,
-        known: ndoc > 0,
-      });
+      // The same word written as one, two or hyphenated ("sidechain", "side chain"): credit 1.
+      const other = spelt.map((c) => ({ phrase: { lexemes: c.lexemes, distances: c.lexemes.slice(1).map(() => 1) }, credit: 1 }));
+      const synonyms = [key, ...spelt.map((c) => c.lexemes.join(' '))].flatMap((k) => glossary.expand(k)).map((phrase) => ({ phrase, credit: options.synonymCredit }));
+      const ownNdoc = Math.min(...span.map(ndocOf));
+      const ndoc = ownNdoc > 0 ? ownNdoc : Math.max(0, ...spelt.map((c) => c.ndoc));
+      add({ label: key, alternatives: [{ phrase: own, credit: 1 }, ...other, ...synonyms], ndoc, known: ndoc > 0 });
       matched = n;
     }
     if (matched > 0) {

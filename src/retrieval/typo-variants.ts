@@ -37,3 +37,27 @@ export function spellingVariants(word: string): string[] {
   }
   return out;
 }
+
+/**
+ * Where the question may write a compound differently from the passages: each pair of adjacent
+ * words ("side chain", "side-chain" → is 'sidechain' known?) and each split of a word of 6+ letters
+ * into two parts of 3+ ("sidechain" → are 'side' and 'chain' known?). As [a, b] column arrays.
+ */
+export function compoundCandidates(question: string): { pairs: [string[], string[]]; splits: [string[], string[]] } {
+  const words = question.toLowerCase().match(/[a-z]+/g) ?? [];
+  const pairs: [string[], string[]] = [[], []];
+  const splits: [string[], string[]] = [[], []];
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (words[i]!.length >= 2 && words[i + 1]!.length >= 2 && words[i]!.length + words[i + 1]!.length >= 6) {
+      pairs[0].push(words[i]!);
+      pairs[1].push(words[i + 1]!);
+    }
+  }
+  for (const w of new Set(words)) {
+    for (let k = 3; w.length >= 6 && k <= w.length - 3; k++) {
+      splits[0].push(w.slice(0, k));
+      splits[1].push(w.slice(k));
+    }
+  }
+  return { pairs, splits };
+}
