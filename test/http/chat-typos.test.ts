@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DonePayload } from '../../src/chat/chat-events.js';
-import type { Source } from '../../src/chat/sources.js';
+import type { DonePayload, Source } from '../../src/contract/chat-events.js';
 import { jsonHeaders, makeTestApp, type TestApp } from '../helpers/app.js';
 import { pgliteFactory } from '../helpers/databases.js';
 import { parseSse } from '../helpers/sse.js';
