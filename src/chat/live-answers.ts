@@ -18,8 +18,9 @@ interface Running {
 }
 
 export interface LiveAnswer {
-  events: AsyncGenerator<SseEvent, void, void>;
+  frame(e: ChatEvent): SseEvent | null;
   clientGone(): void;
+  end(): void;
 }
 
 export interface LiveAnswersOptions {
@@ -46,29 +47,19 @@ export class LiveAnswers {
   }
 
   /**
-   * Starts following one answer: `events` are its events for the client that asked (each appended
-   * to the log first), `clientGone` is called when that client has gone; `abort` stops the answer.
+   * Starts following one answer: `frame` numbers each of its events and appends it to the log
+   * (call it for every event, in order), `clientGone` is for when the client that asked has gone,
+   * `end` once the stream is over; `abort` is what stops the answer.
    */
-  start(messageId: string, chatEvents: AsyncIterable<ChatEvent>, abort: AbortController): LiveAnswer {
+  start(messageId: string, abort: AbortController): LiveAnswer {
     const r: Running = { abort, readers: 0, clientGone: false, timer: undefined, unresumable: false };
     this.running.set(messageId, r);
-    return {
-      events: this.logged(messageId, r, chatEvents),
-      clientGone: () => {
-        if (r.clientGone || this.running.get(messageId) !== r) return;
-        r.clientGone = true;
-        this.armGrace(messageId, r);
-      },
-    };
-  }
-
-  private async *logged(messageId: string, r: Running, events: AsyncIterable<ChatEvent>): AsyncGenerator<SseEvent, void, void> {
     let seq = 0;
     let broken = false;
-    try {
-      for await (const e of events) {
+    return {
+      frame: (e) => {
         // After an event that broke its schema (now the stream's error), the rest is only drained.
-        if (broken) continue;
+        if (broken) return null;
         seq += 1;
         const { event, data, broken: bad } = encodeEvent(e, this.o.strict);
         broken = bad;
@@ -79,12 +70,18 @@ export class LiveAnswers {
           const logged = event === 'sources' ? SOURCES_IN_TURN : data;
           this.o.eventLog.append(messageId, { seq, event, data: logged, terminal }).catch((err: unknown) => this.appendFailed(messageId, r, err));
         }
-        yield { id: `${messageId}:${seq}`, event, data };
-      }
-    } finally {
-      clearTimeout(r.timer);
-      this.running.delete(messageId);
-    }
+        return { id: `${messageId}:${seq}`, event, data };
+      },
+      clientGone: () => {
+        if (r.clientGone || this.running.get(messageId) !== r) return;
+        r.clientGone = true;
+        this.armGrace(messageId, r);
+      },
+      end: () => {
+        clearTimeout(r.timer);
+        if (this.running.get(messageId) === r) this.running.delete(messageId);
+      },
+    };
   }
 
   /** Stops every answer this replica writes (shutdown, once its grace is over). */

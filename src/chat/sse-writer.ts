@@ -65,7 +65,19 @@ export async function* numberedEvents(
  * when it is full), pings when idle, and keeps draining the events after the client has gone so
  * that the producer can finish its bookkeeping.
  */
-export async function writeSse(res: ServerResponse, events: AsyncIterable<SseEvent>, options: SseOptions): Promise<void> {
+export function writeSse(res: ServerResponse, events: AsyncIterable<SseEvent> | Iterable<SseEvent>, options: SseOptions): Promise<void>;
+/** `toFrame` makes each event's frame as it is written (null: not sent), with no generator between. */
+export function writeSse<T>(
+  res: ServerResponse,
+  events: AsyncIterable<T> | Iterable<T>,
+  options: SseOptions & { toFrame: (e: T) => SseEvent | null },
+): Promise<void>;
+export async function writeSse<T>(
+  res: ServerResponse,
+  events: AsyncIterable<T> | Iterable<T>,
+  options: SseOptions & { toFrame?: (e: T) => SseEvent | null },
+): Promise<void> {
+  const toFrame = options.toFrame ?? ((e: T) => e as unknown as SseEvent);
   let timer: NodeJS.Timeout | undefined;
   const open = () => !res.destroyed && !res.writableEnded;
   const armPing = () => {
@@ -88,8 +100,9 @@ export async function writeSse(res: ServerResponse, events: AsyncIterable<SseEve
   };
   armPing();
   try {
-    for await (const e of events) {
-      if (!open()) continue;
+    for await (const event of events) {
+      const e = toFrame(event);
+      if (!e || !open()) continue;
       if (!corked) {
         corked = true;
         res.cork();

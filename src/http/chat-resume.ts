@@ -7,9 +7,9 @@ import { storedTurnEvents } from '../chat/stored-turn-events.js';
 import { chatEventSchema } from '../contract/chat-events.js';
 import type { Deps } from '../deps.js';
 import { AppError, invalidRequest } from '../errors.js';
+import type { TurnRecord } from '../store/conversation-store.js';
 import { authenticate, security } from './authenticate.js';
 import { errorResponses } from './error-schema.js';
-import type { TurnRecord } from '../store/conversation-store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

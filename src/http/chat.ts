@@ -81,7 +81,8 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
 
     reply.raw.off('close', stopEarly);
     // From here the answer outlives its client for CHAT_RESUME_GRACE_MS, so that it can be resumed.
-    const live = deps.liveAnswers.start(prepared.messageId, observedStream(deps.chat.stream(prepared, abort.signal), deps.metrics, startedAt), abort);
+    const events = observedStream(deps.chat.stream(prepared, abort.signal), deps.metrics, startedAt);
+    const live = deps.liveAnswers.start(prepared.messageId, abort);
     reply.raw.on('close', live.clientGone);
     if (reply.raw.destroyed) live.clientGone();
 
@@ -89,6 +90,10 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
     const headers = { ...reply.getHeaders(), ...SSE_HEADERS, 'x-request-id': request.id };
     reply.raw.writeHead(200, headers as Record<string, string>);
     reply.raw.flushHeaders();
-    await deps.streams.track(writeSse(reply.raw, live.events, { pingMs: deps.config.SSE_PING_MS }));
+    try {
+      await deps.streams.track(writeSse(reply.raw, events, { pingMs: deps.config.SSE_PING_MS, toFrame: live.frame }));
+    } finally {
+      live.end();
+    }
   });
 }

@@ -18,6 +18,8 @@ const GRACE_MS = 8000;
 const SHORT_GRACE_MS = 2000;
 // Long enough that every stream is still being written when the client is cut, and outlasts the grace.
 const WORDS = Array.from({ length: 350 }, (_, i) => `w${i}`).join(' ') + ' [1].';
+// ~20 s an answer: 50 of them opened on a loaded two-core machine are all still being written at the cut.
+const STREAMING = { text: WORDS, firstTokenDelayMs: 20, tokenIntervalMs: 60 };
 const PREFIX = `test:resume:${randomBytes(4).toString('hex')}:`;
 
 interface Replica {
@@ -49,7 +51,7 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
   }
 
   beforeAll(async () => {
-    llm = await startFakeLlm({ reply: { text: WORDS, firstTokenDelayMs: 20, tokenIntervalMs: 30 } });
+    llm = await startFakeLlm({ reply: STREAMING });
     const url = await freshPostgresUrl();
     a = await replica(url, GRACE_MS);
     b = await replica(url, GRACE_MS);
@@ -144,7 +146,7 @@ describe.runIf(postgresAvailable && redisAvailable)('two replicas on one Postgre
       // Stopping what has finished is a conflict.
       expect((await b.t.app.inject({ method: 'POST', url: `/api/v1/chat/${messageId}/stop`, headers: bearer(alice) })).statusCode).toBe(409);
     } finally {
-      llm.reset({ text: WORDS, firstTokenDelayMs: 20, tokenIntervalMs: 30 });
+      llm.reset(STREAMING);
     }
   }, 30_000);
 
