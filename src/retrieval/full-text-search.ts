@@ -8,10 +8,9 @@ import { compoundCandidates, oneEditVariants, spellingVariants, typoCandidates }
 import { loadWordRank, type WordRank } from './word-rank.js';
 
 /**
- * The first pass scores only passages holding at least this rarity-weighted share of the question
- * (a pruning bound, not a relevance floor): when its K-th best already beats anything a passage
- * holding less could score, it is the exact top K in one statement; otherwise a second pass scores
- * the rest (`MEANINGFUL_NDOC_BUDGET`).
+ * On a large knowledge base the first pass scores only passages holding at least this
+ * rarity-weighted share of the question (a pruning bound, not a relevance floor); when fewer than
+ * K do, a second pass scores the passages holding its rarer concepts (`MEANINGFUL_NDOC_BUDGET`).
  */
 export const FIRST_PASS_COVERAGE = 0.45;
 
@@ -21,13 +20,11 @@ export const FIRST_PASS_COVERAGE = 0.45;
  * to this: a question's commonest words ("make", "sound") on a large knowledge base are left to
  * the first pass. Scoring a passage costs tens of microseconds: this bounds the second pass.
  */
-const MEANINGFUL_NDOC_BUDGET = 600;
+const MEANINGFUL_NDOC_BUDGET = 250;
 
 /** When the question's known words are in at most this many passages together, one statement scores them all. */
 const ONE_STATEMENT_NDOC = 400;
 
-/** A second pass bounded by coverage is exact; below this bound it would score nearly every candidate, and the budgeted one runs instead. */
-const LOWEST_BOUND = 0.25;
 
 // The question's lexemes with their document frequency; for a word no passage holds, the known
 // lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`), and, for
@@ -94,10 +91,6 @@ LEFT JOIN LATERAL (
 /** Above this many likely candidates, a first pass over the passages' techniques raises the bar. */
 const FIRST_PASS_MIN_CANDIDATES = 1000;
 
-// A passage's score is at most 0.9 × its coverage + 0.1 (search-sql.ts: 0.5 c + 0.3 c + 0.1 c, and
-// ts_rank_cd adds less than 0.1).
-const maxScore = (coverage: number) => 0.9 * coverage + 0.1;
-const coverageToBeat = (score: number) => (score - 0.1) / 0.9 - 1e-9;
 
 export interface FullTextSearchOptions extends Partial<ConceptOptions> {
   /** From what relevance (relevance.ts) a tier's best passage answers the question. */
@@ -174,7 +167,9 @@ export class FullTextSearch implements PassageSearch {
       spent += c.ndoc;
     }
     const oneStatement = concepts.reduce((sum, c) => sum + c.ndoc, 0) <= ONE_STATEMENT_NDOC;
-    const anyMeaningful = meaningful.length === 0 ? null : [...new Set(meaningful.flatMap((i) => p.alternativesByConcept[i]!))].map((q) => `(${q})`).join(' | ');
+    // Each by its first alternative only (the word itself, or its likeliest correction): a synonym's
+    // passages are not counted in the budget.
+    const anyMeaningful = meaningful.length === 0 ? null : [...new Set(meaningful.map((i) => p.alternativesByConcept[i]![0]!))].map((q) => `(${q})`).join(' | ');
     // Whether many passages can reach the first pass's bound does not depend on the scope.
     const manyCandidates = likelyCandidates(p.weights, concepts, total, floor) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
 
@@ -232,12 +227,11 @@ export class FullTextSearch implements PassageSearch {
     if (how.oneStatement) return run('tsv', anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`, 0);
     // One creator's passages need no technique pass (it would look across everyone's).
     const head = scope.creator || !how.manyCandidates ? await run('tsv', p.reachable, floor) : await this.firstPass(run, p, floor, limit);
-    // Exact already: a passage holding less than the bound scores below the K-th best.
-    if (head.length >= limit && head.at(-1)!.score >= maxScore(floor)) return head;
-    if (head.length >= limit) {
-      const lower = coverageToBeat(head.at(-1)!.score);
-      if (lower >= LOWEST_BOUND) return run('tsv', reachableQuery(p.alternativesByConcept, p.weights, lower), lower);
-    }
+    // K passages hold 45 % of the question or more: on a large knowledge base they are the answer.
+    // (Exact when the K-th beats what a passage holding less could score; otherwise a passage
+    // holding a little less but naming the question in its technique could rank among them, a
+    // difference a third statement per tier is not worth at this scale.)
+    if (head.length >= limit) return head;
     if (anyMeaningful === null) return head;
     const rest = await run('tsv', anyMeaningful, 0);
     const seen = new Set(rest.map((h) => h.passage_id));
