@@ -14,6 +14,13 @@ export interface CascadeCreator {
 }
 
 /**
+ * A creator's (or a genre's) tier answers only when its best passage holds at least this share of
+ * what the best passage anywhere holds: a weak partial match in the creator's passages does not
+ * hide the real answer a wider tier has (docs/decisions/0009).
+ */
+export const NARROW_TIER_SHARE = 0.6;
+
+/**
  * SPEC §2: the creator's passages, then creators sharing a genre, then everything; the first tier
  * with a relevant passage answers.
  */
@@ -25,15 +32,17 @@ export async function runCascade(
 ): Promise<CascadeResult> {
   // The tiers search the same question in wider scopes: its terms are read once.
   const plan = await search.plan(query);
-  if (creator) {
-    const own = await plan.search({ creator: creator.slug }, topK);
-    if (own.length > 0) return { tier: 'creator', hits: own };
-    if (creator.genres.length > 0) {
-      const domain = await plan.search({ genres: creator.genres }, topK);
-      if (domain.length > 0) return { tier: 'domain', hits: domain };
-    }
+  if (!creator) {
+    const global = await plan.rank({}, topK);
+    return global.relevant ? { tier: 'global', hits: global.hits } : { tier: 'none', hits: [] };
   }
-  const global = await plan.search({}, topK);
-  if (global.length > 0) return { tier: 'global', hits: global };
+  const [own, global] = await Promise.all([plan.rank({ creator: creator.slug }, topK), plan.rank({}, topK)]);
+  const bar = NARROW_TIER_SHARE * global.strength;
+  if (own.relevant && own.strength >= bar) return { tier: 'creator', hits: own.hits };
+  if (creator.genres.length > 0) {
+    const domain = await plan.rank({ genres: creator.genres }, topK);
+    if (domain.relevant && domain.strength >= bar) return { tier: 'domain', hits: domain.hits };
+  }
+  if (global.relevant) return { tier: 'global', hits: global.hits };
   return { tier: 'none', hits: [] };
 }

@@ -76,3 +76,46 @@ export function belowThresholds(m: EvalMetrics, t: Thresholds): string[] {
   if (t.tier !== undefined && m.tierAccuracy < t.tier) out.push(`tier accuracy ${m.tierAccuracy.toFixed(3)} < ${t.tier}`);
   return out;
 }
+
+/** The kind of question its set's `note` names ("kind: paraphrase; …"), or "(no kind)". */
+export function kindOf(question: { note?: string | undefined }): string {
+  const m = /\bkind:\s*([^;,.]+)/i.exec(question.note ?? '');
+  return m ? m[1]!.trim().toLowerCase() : '(no kind)';
+}
+
+/** Metrics per kind of question, in order of first appearance. */
+export function metricsByKind(results: readonly QuestionResult[]): [string, EvalMetrics][] {
+  const groups = new Map<string, QuestionResult[]>();
+  for (const r of results) groups.set(kindOf(r.question), [...(groups.get(kindOf(r.question)) ?? []), r]);
+  return [...groups.entries()].map(([k, rs]) => [k, computeMetrics(rs)]);
+}
+
+/** The questions the asked creator's own passages answer (expected tier creator) that ended at tier none. */
+export const creatorAnswerableAtNone = (results: readonly QuestionResult[]): QuestionResult[] =>
+  results.filter((r) => r.question.expected_tier === 'creator' && r.tier === 'none');
+
+/** The questions expecting tier none that got another tier (something "found" for an off-topic question). */
+export const offTopicAnswered = (results: readonly QuestionResult[]): QuestionResult[] =>
+  results.filter((r) => r.question.expected_tier === 'none' && r.tier !== 'none');
+
+export interface SetThresholds extends Thresholds {
+  /** The most creator-answerable questions that may end at tier none, as a share of them. */
+  maxCreatorAtNone?: number;
+  /** The most questions expecting tier none that may get another tier (0: every one must end at none). */
+  maxOffTopicAnswered?: number;
+}
+
+/** belowThresholds, plus the cascade's two failure counts. */
+export function failedSetThresholds(results: readonly QuestionResult[], t: SetThresholds): string[] {
+  const out = belowThresholds(computeMetrics(results), t);
+  const creatorAnswerable = results.filter((r) => r.question.expected_tier === 'creator').length;
+  const atNone = creatorAnswerableAtNone(results).length;
+  if (t.maxCreatorAtNone !== undefined && creatorAnswerable > 0 && atNone / creatorAnswerable > t.maxCreatorAtNone) {
+    out.push(`creator-answerable questions at tier none ${atNone}/${creatorAnswerable} > ${t.maxCreatorAtNone}`);
+  }
+  const answered = offTopicAnswered(results);
+  if (t.maxOffTopicAnswered !== undefined && answered.length > t.maxOffTopicAnswered) {
+    out.push(`questions expecting tier none answered ${answered.length} > ${t.maxOffTopicAnswered}: ${answered.map((r) => r.question.id).join(', ')}`);
+  }
+  return out;
+}

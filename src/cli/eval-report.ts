@@ -1,4 +1,4 @@
-import { computeMetrics, metricsByCreator, recallAt, tierCorrect, type EvalMetrics, type QuestionResult } from './eval-metrics.js';
+import { computeMetrics, creatorAnswerableAtNone, failedSetThresholds, kindOf, type SetThresholds, metricsByCreator, metricsByKind, recallAt, tierCorrect, type EvalMetrics, type QuestionResult } from './eval-metrics.js';
 
 const f = (n: number) => n.toFixed(3);
 const row = (label: string, m: EvalMetrics) =>
@@ -30,7 +30,7 @@ export function missesMarkdown(results: readonly QuestionResult[]): string {
     .map((r) => {
       const missing = r.question.expected.filter((id) => !r.ranked.slice(0, 6).includes(id));
       const parts = [
-        `- \`${r.question.id}\` "${r.question.query}"${r.question.creator ? ` (asked to ${r.question.creator})` : ''}:`,
+        `- \`${r.question.id}\`${r.question.note ? ` [${kindOf(r.question)}]` : ''} "${r.question.query}"${r.question.creator ? ` (asked to ${r.question.creator})` : ''}:`,
         !tierCorrect(r) ? ` tier ${r.tier}, expected ${r.question.expected_tier};` : '',
         missing.length > 0 ? ` not in the top 6: ${missing.map((m) => `\`${m}\``).join(', ')}` : '',
       ];
@@ -59,6 +59,84 @@ export function renderReport(command: string, questionsFile: string, sections: r
   ];
   for (const s of sections) {
     out.push('', `## ${s.title}`, '', markdownTable(s.results), '', '### Misses', '', missesMarkdown(s.results));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** One eval set run on several databases. */
+export interface SetReport {
+  /** e.g. "demo". */
+  name: string;
+  file: string;
+  /** What the set is, in a sentence. */
+  about: string;
+  sections: readonly ReportSection[];
+}
+
+const cell = (results: readonly QuestionResult[]) => {
+  const m = computeMetrics(results);
+  const creator = results.filter((r) => r.question.expected_tier === 'creator').length;
+  return [String(m.questions), f(m.recall6), f(m.mrr), f(m.tierAccuracy), `${creatorAnswerableAtNone(results).length} / ${creator}`];
+};
+
+function kindTable(results: readonly QuestionResult[]): string {
+  const header = ['kind of question', 'questions', 'recall@1', 'recall@3', 'recall@6', 'MRR', 'tier accuracy'];
+  const body = metricsByKind(results).map(([kind, m]) => `| ${row(kind, m).join(' | ')} |`);
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...body].join('\n');
+}
+
+/**
+ * EVAL.md for several eval sets side by side: a summary (set × database), then per set and
+ * database the figures per creator and per kind of question, and the misses.
+ */
+export function renderSetsReport(command: string, sets: readonly SetReport[]): string {
+  const out = [
+    '# Retrieval evaluation',
+    '',
+    `Produced by \`${command}\`: every question goes through the chat's own retrieval (the follow-up`,
+    'rule, then the cascade of SPEC §2 with full-text search, top 6). recall@k: share of the expected',
+    'passages in the first k; MRR: mean of 1 / rank of the first expected passage (0 when absent), both',
+    'over the questions that expect passages; tier accuracy: share of all questions answered at their',
+    "expected tier; *creator → none*: questions the asked creator's passages answer (expected tier",
+    'creator) that ended at tier `none`, of all such questions.',
+    '',
+    ...sets.map((s) => `- **${s.name}** (\`${s.file}\`): ${s.about}`),
+    '',
+    '| set | database | questions | recall@6 | MRR | tier accuracy | creator → none |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...sets.flatMap((s) => s.sections.map((sec) => `| ${s.name} | ${sec.title} | ${cell(sec.results).join(' | ')} |`)),
+  ];
+  for (const s of sets) {
+    for (const sec of s.sections) {
+      out.push('', `## ${s.name}: ${sec.title}`, '', markdownTable(sec.results));
+      if (sec.results.some((r) => r.question.note)) out.push('', kindTable(sec.results));
+      out.push('', '### Misses', '', missesMarkdown(sec.results));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const describe = (t: SetThresholds): string =>
+  [
+    t.recall6 !== undefined ? `recall@6 ≥ ${t.recall6}` : '',
+    t.mrr !== undefined ? `MRR ≥ ${t.mrr}` : '',
+    t.tier !== undefined ? `tier accuracy ≥ ${t.tier}` : '',
+    t.maxCreatorAtNone !== undefined ? `creator → none ≤ ${t.maxCreatorAtNone * 100} %` : '',
+    t.maxOffTopicAnswered !== undefined ? (t.maxOffTopicAnswered === 0 ? 'every off-topic question at none' : `≤ ${t.maxOffTopicAnswered} off-topic answered`) : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+/** Per set and database: the target and the CI guard, met or not (and what fell short). */
+export function targetsMarkdown(sets: readonly { report: SetReport; target: SetThresholds; guard: SetThresholds }[]): string {
+  const out = ['', '## Targets and CI guards', '', '| set | database | target | met | CI guard | met |', '|---|---|---|---|---|---|'];
+  const verdict = (failed: string[]) => (failed.length === 0 ? 'yes' : `**no**: ${failed.join('; ')}`);
+  for (const s of sets) {
+    for (const sec of s.report.sections) {
+      out.push(
+        `| ${s.report.name} | ${sec.title} | ${describe(s.target)} | ${verdict(failedSetThresholds(sec.results, s.target))} | ${describe(s.guard)} | ${verdict(failedSetThresholds(sec.results, s.guard))} |`,
+      );
+    }
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,26 +1,82 @@
 import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
-import type { PassageHit, PassageSearch, SearchPlan, SearchScope } from './passage-search.js';
+import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
+import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, mayBeTypo, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
+import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
 import { searchStatement, type SqlConcept } from './search-sql.js';
-import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
+import { compoundCandidates, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
+import { loadWordRank, type WordRank } from './word-rank.js';
 
 /**
- * The default relevance floor. A passage must hold at least this share of the question's
- * concepts, each weighted by its rarity in the knowledge base (idf) and by how it is held (the
- * word itself 1, a glossary synonym or a typo's correction less): a question whose rare words
- * appear nowhere ("how do I bake sourdough bread?") matches nothing, even when a common word
- * ("make") is everywhere.
+ * On a large knowledge base the first pass scores only passages holding at least this
+ * rarity-weighted share of the question (a pruning bound, not a relevance floor); when fewer than
+ * K do, a second pass scores the passages holding its rarer concepts (`MEANINGFUL_NDOC_BUDGET`).
  */
-export const DEFAULT_MIN_COVERAGE = 0.45;
+export const FIRST_PASS_COVERAGE = 0.45;
+
+/**
+ * When the first pass cannot prove its top K exact, the second scores every passage of the scope
+ * holding one of the question's concepts, rarest first, until their document frequencies add up
+ * to this: a question's commonest words ("make", "sound") on a large knowledge base are left to
+ * the first pass. Scoring a passage costs tens of microseconds: this bounds the second pass.
+ */
+const MEANINGFUL_NDOC_BUDGET = 250;
+
+/** When the question's known words are in at most this many passages together, one statement scores them all. */
+const ONE_STATEMENT_NDOC = 400;
+
 
 // The question's lexemes with their document frequency; for a word no passage holds, the known
-// lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`).
+// lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`), and, for
+// the word as typed (4+ letters), the words one edit from it whose stem a passage holds ($2: the
+// words, $3: their variants, space-separated; only unknown words' variants are stemmed), and the
+// other ways the knowledge base may write a compound ($4, $5: adjacent word pairs; $6, $7: a word's splits).
 const TERMS_SQL = `
+WITH typed AS (
+  SELECT w.word, w.variants, (ts_lexize('english_stem', w.word))[1] AS stem
+  FROM unnest($2::text[], $3::text[]) AS w(word, variants)
+),
+fixes AS (
+  SELECT w.stem, json_agg(json_build_object('word', v.word, 'lexeme', kt.lexeme, 'ndoc', kt.ndoc)) AS fixes
+  FROM (SELECT * FROM typed t WHERE t.stem IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kb_terms k WHERE k.lexeme = t.stem)) w
+  CROSS JOIN LATERAL unnest(string_to_array(w.variants, ' ')) AS v(word)
+  CROSS JOIN LATERAL unnest(ts_lexize('english_stem', v.word)) AS s(lexeme)
+  JOIN kb_terms kt ON kt.lexeme = s.lexeme
+  GROUP BY w.stem
+),
+joined AS (
+  -- Two adjacent words written as one by the knowledge base ("side chain", "side-chain": 'sidechain').
+  SELECT l.la || ' ' || l.lb AS key, l.lh AS hyphenated, ARRAY[l.lj] AS lexemes, kj.ndoc
+  FROM unnest($4::text[], $5::text[]) AS pr(a, b)
+  CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', pr.a))[1] AS la, (ts_lexize('english_stem', pr.b))[1] AS lb,
+    (ts_lexize('english_stem', pr.a || pr.b))[1] AS lj, (ts_lexize('english_stem', pr.a || '-' || pr.b))[1] AS lh) l
+  JOIN kb_terms kj ON kj.lexeme = l.lj
+  WHERE l.la IS NOT NULL AND l.lb IS NOT NULL
+),
+split AS (
+  -- One word written as two ("sidechain": 'side' <-> 'chain'), both parts known.
+  SELECT l.lw AS key, ARRAY[l.la, l.lb] AS lexemes, least(ka.ndoc, kb.ndoc) AS ndoc
+  FROM unnest($6::text[], $7::text[]) AS sp(a, b)
+  CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', sp.a || sp.b))[1] AS lw, (ts_lexize('english_stem', sp.a))[1] AS la,
+    (ts_lexize('english_stem', sp.b))[1] AS lb) l
+  JOIN kb_terms ka ON ka.lexeme = l.la
+  JOIN kb_terms kb ON kb.lexeme = l.lb
+  WHERE l.lw IS NOT NULL
+),
+compounds AS (
+  SELECT json_agg(json_build_object('key', c.key, 'lexemes', c.lexemes, 'ndoc', c.ndoc)) AS list
+  FROM (SELECT key, lexemes, ndoc FROM joined UNION SELECT hyphenated, lexemes, ndoc FROM joined WHERE hyphenated IS NOT NULL
+        UNION SELECT key, lexemes, ndoc FROM split) c
+)
 SELECT t.lexeme, t.positions::int[] AS positions, coalesce(k.ndoc, 0)::int AS ndoc,
+  (SELECT list FROM compounds) AS compounds,
   coalesce(c.candidates, '[]'::json) AS candidates,
+  (SELECT min(ty.word) FROM typed ty WHERE ty.stem = t.lexeme) AS typed,
+  coalesce(f.fixes, '[]'::json) AS fixes,
   coalesce((SELECT value FROM kb_stats WHERE key = 'passages'), 0)::int AS total
 FROM unnest(to_tsvector('english', $1)) AS t
 LEFT JOIN kb_terms k ON k.lexeme = t.lexeme
+LEFT JOIN fixes f ON f.stem = t.lexeme
 LEFT JOIN LATERAL (
   SELECT json_agg(json_build_object('lexeme', s.lexeme, 'ndoc', s.ndoc, 'similarity', s.sim) ORDER BY s.sim DESC) AS candidates
   FROM (
@@ -35,18 +91,25 @@ LEFT JOIN LATERAL (
 /** Above this many likely candidates, a first pass over the passages' techniques raises the bar. */
 const FIRST_PASS_MIN_CANDIDATES = 1000;
 
+
 export interface FullTextSearchOptions extends Partial<ConceptOptions> {
-  /** The relevance floor: the least rarity-weighted share of the question a passage must hold. */
-  minCoverage?: number;
+  /** From what relevance (relevance.ts) a tier's best passage answers the question. */
+  minRelevance?: number;
+  /** What a known concept the passage lacks counts for in relevance (relevance.ts, KNOWN_MISS). */
+  knownMiss?: number;
   /** Synonyms for query expansion; default: src/retrieval/glossary.json. null: none. */
   glossary?: GlossaryFile | null;
   /** From how many likely candidates the technique pass runs first (default 1000). */
   firstPassMinCandidates?: number;
+  /** Whether a word no passage holds may be corrected to one that is one edit away (default true). */
+  typos?: boolean;
 }
+
+type Row = PassageHit & { base: number; held: number[] };
 
 /** Postgres full-text search with synonyms and typo tolerance; the same SQL on PGlite and PostgreSQL. */
 export class FullTextSearch implements PassageSearch {
-  private readonly minCoverage: number;
+  private readonly minRelevance: number;
   private readonly conceptOptions: ConceptOptions;
   private glossary: Promise<Glossary> | null = null;
 
@@ -54,7 +117,7 @@ export class FullTextSearch implements PassageSearch {
     private readonly db: Db,
     private readonly options: FullTextSearchOptions = {},
   ) {
-    this.minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
+    this.minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
     this.conceptOptions = {
       synonymCredit: options.synonymCredit ?? DEFAULT_CONCEPT_OPTIONS.synonymCredit,
       typoCredit: options.typoCredit ?? DEFAULT_CONCEPT_OPTIONS.typoCredit,
@@ -66,62 +129,144 @@ export class FullTextSearch implements PassageSearch {
   }
 
   async plan(query: string): Promise<SearchPlan> {
-    const rows = await this.db.query<QueryTerm & { total: number }>(TERMS_SQL, [query]);
-    const concepts = rows.length === 0 ? [] : buildConcepts(rows, await this.loadGlossary(), this.conceptOptions);
-    if (concepts.length === 0) return { search: async () => [] };
+    const typos = this.options.typos !== false;
+    const [glossary, rank] = await Promise.all([this.loadGlossary(), typos ? loadWordRank() : Promise.resolve<WordRank>(() => undefined)]);
+    // A common English word is never taken for a typo (query-concepts.ts): only the others' variants are looked up.
+    const words = typos ? typoCandidates(query) : [];
+    const variants = words.map((w) => (mayBeTypo(w, rank) ? oneEditVariants(w) : spellingVariants(w)).join(' '));
+    const { pairs, splits } = compoundCandidates(query);
+    const rows = await this.db.query<QueryTerm & { total: number; compounds: (Compound & { key: string })[] | null }>(TERMS_SQL, [
+      query,
+      words,
+      variants,
+      ...pairs,
+      ...splits,
+    ]);
+    const compounds = new Map<string, Compound[]>();
+    for (const c of rows[0]?.compounds ?? []) compounds.set(c.key, [...(compounds.get(c.key) ?? []), { lexemes: c.lexemes, ndoc: c.ndoc }]);
+    const concepts = rows.length === 0 ? [] : buildConcepts(rows, glossary, this.conceptOptions, typos ? rank : () => undefined, compounds);
+    if (concepts.length === 0) return EMPTY_PLAN;
     const total = rows[0]!.total;
-    const p = toSearchParams(concepts, total, this.minCoverage);
+    const floor = FIRST_PASS_COVERAGE;
+    const p = toSearchParams(concepts, total, floor);
+    const known = concepts.map((c) => c.known);
+    const ndocs = concepts.map((c) => c.ndoc);
     // Alternatives best credit first: in the statement, the first that matches is the one that counts.
     const sqlConcepts: SqlConcept[] = p.weights.map((weight) => ({ weight, alternatives: [] }));
-    p.queries.forEach((query, k) =>
-      sqlConcepts[p.conceptOf[k]! - 1]!.alternatives.push({ credit: p.credits[k]!, query, inTechnique: p.inTechnique[k]!, inTitle: p.inTitle[k]! }),
+    p.queries.forEach((q, k) =>
+      sqlConcepts[p.conceptOf[k]! - 1]!.alternatives.push({ credit: p.credits[k]!, query: q, inTechnique: p.inTechnique[k]!, inTitle: p.inTitle[k]! }),
     );
     for (const c of sqlConcepts) c.alternatives.sort((x, y) => y.credit - x.credit);
-    // Whether many passages can reach the floor does not depend on the scope.
-    const manyCandidates =
-      likelyCandidates(p.weights, concepts, total, this.minCoverage) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
+    // The second pass's candidates: the concepts the knowledge base holds, rarest first, within the budget.
+    const byRarity = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.ndoc > 0 || c.known).sort((a, b) => a.c.ndoc - b.c.ndoc || a.i - b.i);
+    const meaningful: number[] = [];
+    let spent = 0;
+    for (const { c, i } of byRarity) {
+      if (meaningful.length > 0 && spent + c.ndoc > MEANINGFUL_NDOC_BUDGET) break;
+      meaningful.push(i);
+      spent += c.ndoc;
+    }
+    const oneStatement = concepts.reduce((sum, c) => sum + c.ndoc, 0) <= ONE_STATEMENT_NDOC;
+    // Each by its first alternative only (the word itself, or its likeliest correction): a synonym's
+    // passages are not counted in the budget.
+    const anyMeaningful = meaningful.length === 0 ? null : [...new Set(meaningful.map((i) => p.alternativesByConcept[i]![0]!))].map((q) => `(${q})`).join(' | ');
+    // Whether many passages can reach the first pass's bound does not depend on the scope.
+    const manyCandidates = likelyCandidates(p.weights, concepts, total, floor) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
+
+    const rankScope = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
+      const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
+      if (scope.genres && !genres) return { hits: [], relevant: false, relevance: 0, strength: 0 };
+      const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => {
+        const { sql, params } = searchStatement({
+          concepts: sqlConcepts,
+          any: p.any,
+          reachable,
+          candidatesBy,
+          creator: scope.creator ?? null,
+          genres,
+          limit,
+          minCoverage,
+        });
+        return this.db.query<Row>(sql, params);
+      };
+      const hits = await this.topK(run, p, floor, scope, limit, { manyCandidates, oneStatement, anyMeaningful });
+      let relevance = 0;
+      let relevant = false;
+      let strength = 0;
+      for (const h of hits) {
+        const j = judge(h.held, p.weights, known, ndocs, total, this.options.knownMiss);
+        relevance = Math.max(relevance, j.relevance);
+        relevant ||= isRelevant(j, this.minRelevance);
+        strength = Math.max(strength, h.score);
+      }
+      return { hits: hits.map(strip), relevant, relevance, strength };
+    };
     return {
+      rank: rankScope,
       search: async (scope, limit) => {
-        const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
-        if (scope.genres && !genres) return [];
-        const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string) => {
-          const { sql, params } = searchStatement({
-            concepts: sqlConcepts,
-            any: p.any,
-            reachable,
-            candidatesBy,
-            creator: scope.creator ?? null,
-            genres,
-            limit,
-            minCoverage: this.minCoverage,
-          });
-          return this.db.query<PassageHit & { base: number }>(sql, params);
-        };
-        // One creator's passages are few enough to score in one pass (the first pass would look
-        // for techniques across everyone's).
-        if (scope.creator || !manyCandidates) return strip(await run('tsv', p.reachable));
-        // Many passages can reach the floor (a question of common words over a large knowledge
-        // base). First pass: only the passages whose technique holds the question, which its own
-        // index finds cheaply. Any other passage holds less than the floor's share of the question
-        // in its technique (and at most its coverage in its title), so its base score is below
-        // 0.5 c + 0.3 floor + 0.1 c for its coverage c; to beat the first pass's K-th best base
-        // (less 0.1: ts_rank_cd adds less) c must be at least `raised`, a far higher floor for the
-        // second pass. The first pass's passages beyond its top K are beaten by K of its own.
-        const head = await run('technique_tsv', p.reachable);
-        let reachable = p.reachable;
-        if (head.length >= limit) {
-          const bound = Math.min(...head.map((h) => h.base));
-          const raised = (bound - 0.1000001 - 0.3 * this.minCoverage) / 0.6 - 1e-9;
-          if (raised > 1) return strip(head);
-          if (raised > this.minCoverage) reachable = reachableQuery(p.alternativesByConcept, p.weights, raised);
-        }
-        const rest = await run('tsv', reachable);
-        const seen = new Set(rest.map((h) => h.passage_id));
-        const merged = [...rest, ...head.filter((h) => !seen.has(h.passage_id))];
-        merged.sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)));
-        return strip(merged.slice(0, limit));
+        const tier = await rankScope(scope, limit);
+        return tier.relevant ? tier.hits : [];
       },
     };
+  }
+
+  /**
+   * The scope's top K by score, over every passage holding one of the question's concepts (on a
+   * large knowledge base, of its meaningful ones).
+   */
+  private async topK(
+    run: (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => Promise<Row[]>,
+    p: ReturnType<typeof toSearchParams>,
+    floor: number,
+    scope: SearchScope,
+    limit: number,
+    how: { manyCandidates: boolean; oneStatement: boolean; anyMeaningful: string | null },
+  ): Promise<Row[]> {
+    const { anyMeaningful } = how;
+    // Few passages hold the question's words (a small knowledge base): all of them in one statement.
+    if (how.oneStatement) return run('tsv', anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`, 0);
+    // One creator's passages need no technique pass (it would look across everyone's).
+    const head = scope.creator || !how.manyCandidates ? await run('tsv', p.reachable, floor) : await this.firstPass(run, p, floor, limit);
+    // K passages hold 45 % of the question or more: on a large knowledge base they are the answer.
+    // (Exact when the K-th beats what a passage holding less could score; otherwise a passage
+    // holding a little less but naming the question in its technique could rank among them, a
+    // difference a third statement per tier is not worth at this scale.)
+    if (head.length >= limit) return head;
+    if (anyMeaningful === null) return head;
+    const rest = await run('tsv', anyMeaningful, 0);
+    const seen = new Set(rest.map((h) => h.passage_id));
+    return sortHits([...rest, ...head.filter((h) => !seen.has(h.passage_id))]).slice(0, limit);
+  }
+
+  /** The exact top K among the passages holding at least `floor` of the question, on a large knowledge base. */
+  private async firstPass(
+    run: (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => Promise<Row[]>,
+    p: ReturnType<typeof toSearchParams>,
+    floor: number,
+    limit: number,
+  ): Promise<Row[]> {
+    // Many passages can reach the bound (a question of common words over a large knowledge base).
+    // First: only the passages whose technique holds the question, which its own index finds
+    // cheaply. Any other passage holds less than the bound's share of the question in its
+    // technique (and at most its coverage in its title), so its base score is below
+    // 0.5 c + 0.3 floor + 0.1 c for its coverage c; to beat the technique pass's K-th best base
+    // (less 0.1: ts_rank_cd adds less) c must be at least `raised`, a far higher bound for the
+    // full pass. The technique pass's passages beyond its top K are beaten by K of its own.
+    const head = await run('technique_tsv', p.reachable, floor);
+    let reachable = p.reachable;
+    let bound = floor;
+    if (head.length >= limit) {
+      const kth = Math.min(...head.map((h) => h.base));
+      const raised = (kth - 0.1000001 - 0.3 * floor) / 0.6 - 1e-9;
+      if (raised > 1) return head;
+      if (raised > floor) {
+        reachable = reachableQuery(p.alternativesByConcept, p.weights, raised);
+        bound = raised;
+      }
+    }
+    const rest = await run('tsv', reachable, bound);
+    const seen = new Set(rest.map((h) => h.passage_id));
+    return sortHits([...rest, ...head.filter((h) => !seen.has(h.passage_id))]).slice(0, limit);
   }
 
   private loadGlossary(): Promise<Glossary> {
@@ -135,4 +280,7 @@ export class FullTextSearch implements PassageSearch {
   }
 }
 
-const strip = (hits: (PassageHit & { base: number })[]): PassageHit[] => hits.map(({ base: _base, ...hit }) => hit);
+const sortHits = (hits: Row[]): Row[] =>
+  hits.sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)));
+
+const strip = ({ base: _base, held: _held, ...hit }: Row): PassageHit => hit;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Embedder } from './embedder.js';
-import type { PassageHit, PassageSearch, SearchPlan, SearchScope } from './passage-search.js';
+import type { PassageHit, PassageSearch, RankedTier, SearchPlan, SearchScope } from './passage-search.js';
 import type { VectorHit, VectorSearch } from './vector-search.js';
 
 /** Reciprocal rank fusion's constant (Cormack et al., 2009): how much the top ranks outweigh the rest. */
@@ -19,9 +19,9 @@ export interface HybridSearchOptions {
 
 /**
  * SPEC §2 with EMBEDDINGS_BASE_URL: full-text and vector search, each ranked within the tier's
- * scope, fused by reciprocal rank. A passage is relevant when full-text finds it above its floor
- * or its embedding is at least `minSimilarity` from the question's, so tier `none` still means
- * nothing relevant. The score is the fused one over its best possible (first in both lists: 1).
+ * scope, fused by reciprocal rank. A tier is relevant when full-text judges its best passage
+ * relevant or a passage's embedding is at least `minSimilarity` from the question's, so tier
+ * `none` still means nothing relevant. The score is the fused one over its best possible (first in both lists: 1).
  * Without the question's embedding (the model down or slow) it is full-text search alone.
  */
 export class HybridSearch implements PassageSearch {
@@ -35,11 +35,15 @@ export class HybridSearch implements PassageSearch {
     const { fullText, vectors, minSimilarity } = this.options;
     const [text, vector] = await Promise.all([fullText.plan(query), this.embedQuestion(query)]);
     if (!vector) return text;
+    const rank = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
+      const [byText, byVector] = await Promise.all([text.rank(scope, limit), vectors.nearest(vector, scope, limit)]);
+      const near = byVector.filter((h) => h.similarity >= minSimilarity);
+      const relevant = byText.relevant || near.length > 0;
+      return { hits: relevant ? fuse(byText.hits, near, limit) : [], relevant, relevance: byText.relevance, strength: byText.strength };
+    };
     return {
-      search: async (scope, limit) => {
-        const [byText, byVector] = await Promise.all([text.search(scope, limit), vectors.nearest(vector, scope, limit)]);
-        return fuse(byText, byVector.filter((h) => h.similarity >= minSimilarity), limit);
-      },
+      rank,
+      search: async (scope, limit) => (await rank(scope, limit)).hits,
     };
   }
 

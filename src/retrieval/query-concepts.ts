@@ -1,5 +1,6 @@
 import { editDistance } from './edit-distance.js';
 import type { Glossary } from './glossary.js';
+import type { WordRank } from './word-rank.js';
 import { phraseQuery, toUnits, unitKey, unitsToPhrase, type Phrase, type Unit } from './phrase.js';
 
 /** A lexeme of the question as the knowledge base knows it (ndoc 0: it appears in no passage). */
@@ -9,6 +10,20 @@ export interface QueryTerm {
   ndoc: number;
   /** Known lexemes that look like it (pg_trgm), best first; only for unknown words. */
   candidates: { lexeme: string; ndoc: number; similarity: number }[];
+  /** The question's word as typed (4+ letters) that the lexeme stems from, if any. */
+  typed?: string | null;
+  /** For an unknown word: the words one edit from it whose stem a passage holds. */
+  fixes?: { word: string; lexeme: string; ndoc: number }[];
+}
+
+/**
+ * Another spelling of one or two of the question's words as the knowledge base writes it: "side
+ * chain" for "sidechain" (both parts known), "sidechain" for "side chain" or "side-chain".
+ */
+export interface Compound {
+  lexemes: string[];
+  /** Passages holding it (for two parts, the rarer part's). */
+  ndoc: number;
 }
 
 /** One way a passage can hold a concept, and how much that counts (1 = the question's own word). */
@@ -21,8 +36,14 @@ export interface Alternative {
 export interface Concept {
   label: string;
   alternatives: Alternative[];
-  /** Passages holding the question's own word(s): the concept's rarity weight comes from it alone. */
+  /** Passages holding the question's own word(s), or its correction's: the concept's rarity weight comes from it. */
   ndoc: number;
+  /**
+   * Whether the knowledge base knows the concept (some passage holds it, or its correction). A
+   * known concept a passage lacks is a paraphrase's usual gap; an unseen one says the question is
+   * about something the knowledge base does not cover ("truss rod", "taxes").
+   */
+  known: boolean;
 }
 
 export interface ConceptOptions {
@@ -32,15 +53,72 @@ export interface ConceptOptions {
   typoCredit: number;
 }
 
-export const DEFAULT_CONCEPT_OPTIONS: ConceptOptions = { synonymCredit: 0.8, typoCredit: 0.7 };
+export const DEFAULT_CONCEPT_OPTIONS: ConceptOptions = { synonymCredit: 0.8, typoCredit: 0.9 };
 
-// Short words have too many neighbours one edit away to guess which one was meant.
-const MIN_TYPO_LENGTH = 4;
 const maxEdits = (length: number) => (length >= 8 ? 2 : 1);
 
-/** The known lexeme an unknown word is most likely a typo of, or null. */
-export function correction(term: QueryTerm): { lexeme: string; ndoc: number } | null {
-  if (term.ndoc > 0 || term.lexeme.length < MIN_TYPO_LENGTH || !/^\p{L}+$/u.test(term.lexeme)) return null;
+/**
+ * A word the knowledge base has never seen is taken for a typo of a known one only when it is not
+ * a common English word: absent from the word list, or in its long tail (past this rank the list,
+ * drawn from a web corpus, holds its own misspellings: "attak"). "taxes", "truss" or "starter"
+ * are words, about something else; "saturaton" and "sidechian" are typos.
+ */
+const COMMON_WORDS = 100_000;
+
+/** British and American spellings of one word ("normalise", "normalize"): the same word, never a typo. */
+const sameWordSpelt = (a: string, b: string): boolean =>
+  a.length === b.length && [...a].every((ch, i) => ch === b[i] || (ch === 's' && b[i] === 'z') || (ch === 'z' && b[i] === 's'));
+
+/** Whether a word as typed may be a misspelling at all: not a common English word. */
+export function mayBeTypo(typed: string, rank: WordRank): boolean {
+  const own = rank(typed);
+  return own === undefined || own > COMMON_WORDS;
+}
+
+function isTypo(typed: string, fixedWord: string | null, rank: WordRank): boolean {
+  return (fixedWord !== null && sameWordSpelt(typed, fixedWord)) || mayBeTypo(typed, rank);
+}
+
+/**
+ * The known lexeme an unknown word of 4+ letters is most likely a typo of, or null. First the
+ * words one edit from the word as typed (a letter wrong, missing, doubled or two swapped) whose
+ * stem a passage holds, the most common English word first: "saturaton" is one edit from
+ * "saturation", whose stem 'satur' is four from 'saturaton'. Then known lexemes one edit from the
+ * stem (two for 8+ letters), found by trigram similarity.
+ */
+export function correction(term: QueryTerm, rank: WordRank): { lexeme: string; ndoc: number } | null {
+  return corrections(term, rank)[0] ?? null;
+}
+
+/** How many of the words one edit away a typo may stand for: the passages' other words decide. */
+const MAX_CORRECTIONS = 3;
+
+/**
+ * The known lexemes an unknown word may be a typo of, likeliest first (correction's order), up to
+ * three: "resee" may be "reese" or "reset", and the passage holding the question's other words
+ * too ranks first.
+ */
+export function corrections(term: QueryTerm, rank: WordRank): { lexeme: string; ndoc: number }[] {
+  const typed = term.typed;
+  if (term.ndoc > 0 || !typed || !/^\p{L}+$/u.test(term.lexeme)) return [];
+  const fixes = [...(term.fixes ?? [])].sort(
+    (a, b) => (rank(a.word) ?? Infinity) - (rank(b.word) ?? Infinity) || b.ndoc - a.ndoc || (a.lexeme < b.lexeme ? -1 : a.lexeme > b.lexeme ? 1 : 0),
+  );
+  if (fixes.length > 0) {
+    if (!isTypo(typed, fixes[0]!.word, rank)) return [];
+    const out: { lexeme: string; ndoc: number }[] = [];
+    for (const f of fixes) {
+      if (out.length === MAX_CORRECTIONS) break;
+      if (!out.some((o) => o.lexeme === f.lexeme)) out.push({ lexeme: f.lexeme, ndoc: f.ndoc });
+    }
+    return out;
+  }
+  if (!isTypo(typed, null, rank)) return [];
+  const best = closestCandidate(term);
+  return best ? [best] : [];
+}
+
+function closestCandidate(term: QueryTerm): { lexeme: string; ndoc: number } | null {
   let best: { lexeme: string; ndoc: number; distance: number; similarity: number } | null = null;
   for (const c of term.candidates) {
     const distance = editDistance(term.lexeme, c.lexeme, maxEdits(term.lexeme.length));
@@ -56,12 +134,18 @@ export function correction(term: QueryTerm): { lexeme: string; ndoc: number } | 
 
 /**
  * Splits a question into concepts: glossary phrases first (longest match), then single words, an
- * unknown word given its likely correction. A concept weighs what the question's own word weighs
- * (its rarity): a synonym or a correction only decides how much of that weight a passage earns,
- * so expansion never makes a passage count for more than holding the word itself would, and a
- * word the knowledge base has never seen keeps the highest weight whatever it expands to.
+ * an unknown word replaced by its likely correction (weighed as the corrected word). A concept
+ * weighs what the question's own word weighs (its rarity): a synonym only decides how much of that
+ * weight a passage earns, so expansion never makes a passage count for more than holding the word
+ * itself would, and a word the knowledge base has never seen keeps the highest weight.
  */
-export function buildConcepts(terms: readonly QueryTerm[], glossary: Glossary, options: ConceptOptions = DEFAULT_CONCEPT_OPTIONS): Concept[] {
+export function buildConcepts(
+  terms: readonly QueryTerm[],
+  glossary: Glossary,
+  options: ConceptOptions = DEFAULT_CONCEPT_OPTIONS,
+  rank: WordRank = () => undefined,
+  compounds: ReadonlyMap<string, readonly Compound[]> = new Map(),
+): Concept[] {
   const byLexeme = new Map(terms.map((t) => [t.lexeme, t]));
   const units = toUnits(terms.flatMap((t) => t.positions.map((position) => ({ lexeme: t.lexeme, position })))).filter(
     (u) => u.parts.length > 0 || !glossary.ignores(u.lexeme),
@@ -77,17 +161,18 @@ export function buildConcepts(terms: readonly QueryTerm[], glossary: Glossary, o
 
   for (let i = 0; i < units.length; ) {
     let matched = 0;
-    for (let n = Math.min(glossary.maxUnits, units.length - i); n >= 1 && matched === 0; n--) {
+    for (let n = Math.min(Math.max(glossary.maxUnits, 2), units.length - i); n >= 1 && matched === 0; n--) {
       const span = units.slice(i, i + n);
       const key = unitKey(span);
-      if (!glossary.has(key)) continue;
+      const spelt = compounds.get(key) ?? [];
+      if (!glossary.has(key) && spelt.length === 0) continue;
       const own = unitsToPhrase(span);
-      const ndoc = Math.min(...span.map(ndocOf));
-      add({
-        label: key,
-        alternatives: [{ phrase: own, credit: 1 }, ...glossary.expand(key).map((phrase) => ({ phrase, credit: options.synonymCredit }))],
-        ndoc,
-      });
+      // The same word written as one, two or hyphenated ("sidechain", "side chain"): credit 1.
+      const other = spelt.map((c) => ({ phrase: { lexemes: c.lexemes, distances: c.lexemes.slice(1).map(() => 1) }, credit: 1 }));
+      const synonyms = [key, ...spelt.map((c) => c.lexemes.join(' '))].flatMap((k) => glossary.expand(k)).map((phrase) => ({ phrase, credit: options.synonymCredit }));
+      const ownNdoc = Math.min(...span.map(ndocOf));
+      const ndoc = ownNdoc > 0 ? ownNdoc : Math.max(0, ...spelt.map((c) => c.ndoc));
+      add({ label: key, alternatives: [{ phrase: own, credit: 1 }, ...other, ...synonyms], ndoc, known: ndoc > 0 });
       matched = n;
     }
     if (matched > 0) {
@@ -97,13 +182,15 @@ export function buildConcepts(terms: readonly QueryTerm[], glossary: Glossary, o
     const unit = units[i]!;
     const own: Alternative = { phrase: unitsToPhrase([unit]), credit: 1 };
     const term = byLexeme.get(unit.lexeme);
-    const fix = term && unit.parts.length === 0 ? correction(term) : null;
+    const fixes = term && unit.parts.length === 0 ? corrections(term, rank) : [];
+    const fix = fixes[0];
     if (fix) {
-      const fixed: Alternative = { phrase: { lexemes: [fix.lexeme], distances: [] }, credit: options.typoCredit };
-      const synonyms = glossary.expand(fix.lexeme).map((phrase) => ({ phrase, credit: options.typoCredit * options.synonymCredit }));
-      add({ label: unit.lexeme, alternatives: [own, fixed, ...synonyms], ndoc: 0 });
+      // Weighed as the likeliest word meant: a corrected question finds its passages as if spelled right.
+      const fixed: Alternative[] = fixes.map((f) => ({ phrase: { lexemes: [f.lexeme], distances: [] }, credit: options.typoCredit }));
+      const synonyms = fixes.flatMap((f) => glossary.expand(f.lexeme).map((phrase) => ({ phrase, credit: options.typoCredit * options.synonymCredit })));
+      add({ label: unit.lexeme, alternatives: [...fixed, ...synonyms], ndoc: fix.ndoc, known: true });
     } else {
-      add({ label: unit.lexeme, alternatives: [own], ndoc: ndocOf(unit) });
+      add({ label: unit.lexeme, alternatives: [own], ndoc: ndocOf(unit), known: ndocOf(unit) > 0 });
     }
     i += 1;
   }

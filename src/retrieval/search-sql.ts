@@ -16,19 +16,21 @@ export interface SearchStatement {
   creator: string | null;
   genres: string[] | null;
   limit: number;
+  /** Passages holding less than this weighted share of the question are not scored (a pruning bound, 0: none). */
   minCoverage: number;
 }
 
 /**
  * The search statement for one question: each concept is a column worked out in the scan itself,
  * by a CASE over its alternatives, best credit first (a concept counts once, by its best
- * alternative); coverage is the weighted share held anywhere (the floor); the base score adds the
+ * alternative); coverage is the weighted share held anywhere; the base score adds the
  * share held in the technique (weight A: each alternative's words restricted to it) and the video
  * title (B), asked only of concepts held at all. ts_rank_cd, the costly part, runs only where it
  * can matter: it adds less than 0.1, so a passage whose base is 0.1 or more below the K-th best
  * base cannot enter the top K. The score is rounded so that the order of a sum never breaks a tie:
  * ties go by id, byte order. Its text depends only on the number of concepts and alternatives;
- * every value is a parameter.
+ * every value is a parameter. Each hit also carries what it holds of each concept (`held`), from
+ * which the caller judges relevance; `minCoverage` only bounds which passages are worth scoring.
  */
 export function searchStatement(s: SearchStatement): { sql: string; params: unknown[] } {
   const params: unknown[] = [s.any, s.creator, s.genres, s.limit, s.minCoverage, s.reachable];
@@ -56,7 +58,8 @@ WITH held AS (
   OFFSET 0
 ),
 floored AS MATERIALIZED (
-  SELECT h.id, 0.5 * ${coverage} + 0.3 * ${share('inTechnique')} + 0.1 * ${share('inTitle')} AS base
+  SELECT h.id, 0.5 * ${coverage} + 0.3 * ${share('inTechnique')} + 0.1 * ${share('inTitle')} AS base,
+    ARRAY[${s.concepts.map((_, i) => `h${i}`).join(', ')}]::float8[] AS held
   FROM held h
   WHERE ${coverage} >= $5::float8
 ),
@@ -64,7 +67,7 @@ kth AS (SELECT coalesce(min(base), 0) AS base FROM (SELECT base FROM floored ORD
 SELECT p.id AS passage_id, p.video_id, v.title AS video_title, v.url AS video_url,
   p.creator_slug, cr.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text,
   round((f.base + 0.1 * ts_rank_cd('{0.1,0.4,0.7,1.0}', p.tsv, $1::tsquery, 32))::numeric, 9)::float8 AS score,
-  f.base::float8 AS base
+  f.base::float8 AS base, f.held
 FROM floored f
 CROSS JOIN kth
 JOIN passages p ON p.id = f.id

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { belowThresholds, computeMetrics, metricsByCreator, type QuestionResult } from '../../src/cli/eval-metrics.js';
+import { belowThresholds, computeMetrics, creatorAnswerableAtNone, failedSetThresholds, kindOf, metricsByCreator, metricsByKind, type QuestionResult } from '../../src/cli/eval-metrics.js';
 import { EvalSetError, parseEvalSet } from '../../src/cli/eval-set.js';
 
 const result = (id: string, creator: string | null, expected: string[], ranked: string[], tier: QuestionResult['tier'], expectedTier = tier): QuestionResult => ({
@@ -53,6 +53,34 @@ describe('eval metrics', () => {
     expect(problems([q, { ...q, id: 'b', expected_tier: 'nowhere' }, { ...q, id: 'c', expected_tier: 'none' }]).map((p) => p.split(':')[0])).toEqual([
       '$[1].expected_tier',
       '$[2].expected',
+    ]);
+  });
+});
+
+describe('eval metrics per kind of question and the cascade\'s failures', () => {
+  const withNote = (r: QuestionResult, note: string): QuestionResult => ({ ...r, question: { ...r.question, note } });
+  const results = [
+    withNote(result('a', 'mira', ['p1'], ['p1'], 'creator'), 'kind: paraphrase; asked casually'),
+    withNote(result('b', 'mira', ['p2'], [], 'none', 'creator'), 'kind: Paraphrase'),
+    withNote(result('c', null, [], ['p9'], 'global', 'none'), 'kind: offtopic'),
+    result('d', null, [], [], 'none'),
+  ];
+
+  it('reads the kind from the note, and groups by it in order of appearance', () => {
+    expect(results.map((r) => kindOf(r.question))).toEqual(['paraphrase', 'paraphrase', 'offtopic', '(no kind)']);
+    expect(metricsByKind(results).map(([k, m]) => [k, m.questions])).toEqual([
+      ['paraphrase', 2],
+      ['offtopic', 1],
+      ['(no kind)', 1],
+    ]);
+  });
+
+  it('counts creator-answerable questions that ended at none, and off-topic ones answered, against a set\'s thresholds', () => {
+    expect(creatorAnswerableAtNone(results).map((r) => r.question.id)).toEqual(['b']);
+    expect(failedSetThresholds(results, { maxCreatorAtNone: 0.5, maxOffTopicAnswered: 1 })).toEqual([]);
+    expect(failedSetThresholds(results, { maxCreatorAtNone: 0.25, maxOffTopicAnswered: 0 })).toEqual([
+      'creator-answerable questions at tier none 1/2 > 0.25',
+      'questions expecting tier none answered 1 > 0: c',
     ]);
   });
 });

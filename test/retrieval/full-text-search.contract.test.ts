@@ -101,6 +101,43 @@ describe.each(dbFactories)('glossary expansion on a small knowledge base, $name'
   });
 });
 
+describe.each(dbFactories)('compounds on a small knowledge base, $name', (factory) => {
+  let db: Db;
+  let search: FullTextSearch;
+  beforeAll(async () => {
+    db = await factory.open();
+    await importDocument(new PgKbStore(db), {
+      creators: [{ slug: 'ana', name: 'Ana', genres: ['techno'] }],
+      videos: [
+        {
+          id: 'v1',
+          creator: 'ana',
+          title: 'Mixing notes',
+          url: 'https://example.com/v1',
+          passages: [
+            { id: 'split', start_seconds: 0, end_seconds: 40, text: 'Print the drum beat to audio before you chop it into slices.' },
+            { id: 'joined', start_seconds: 40, end_seconds: 80, text: 'The soundstage opens up with a few short delays panned apart.' },
+            { id: 'other', start_seconds: 80, end_seconds: 120, text: 'A bus compressor on the mix at two to one makes the tracks move together.' },
+          ],
+        },
+      ],
+    });
+    // No glossary: the knowledge base's own words decide.
+    search = new FullTextSearch(db, { glossary: null });
+  });
+  afterAll(async () => db.close());
+
+  it('finds a compound written as one word, two words or hyphenated, with no glossary entry for it', async () => {
+    for (const q of ['how do I chop a drumbeat', 'how do I chop a drum beat', 'how do I chop a drum-beat']) {
+      expect(ids(await search.search(q, {}, 5)), q).toEqual(['split']);
+    }
+    for (const q of ['how do I open up the sound stage', 'how do I open up the soundstage', 'how do I open up the sound-stage']) {
+      expect(ids(await search.search(q, {}, 5)), q).toEqual(['joined']);
+    }
+  });
+
+});
+
 describe.each(dbFactories)('the technique pass of a large knowledge base changes nothing in the answer, $name', (factory) => {
   let db: Db;
   beforeAll(async () => {

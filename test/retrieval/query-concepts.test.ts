@@ -33,23 +33,54 @@ describe('splitting a question into weighted concepts', () => {
     ]);
   });
 
-  it('gives an unknown word its likely correction at reduced credit, and keeps the weight of a word no passage holds', () => {
-    const [c] = buildConcepts([term('revrb', [1], 0, [{ lexeme: 'reverb', ndoc: 50, similarity: 0.5 }])], glossary);
-    expect(c!.ndoc).toBe(0);
+  it('replaces an unknown word by its likely correction, weighed as the corrected word', () => {
+    const [c] = buildConcepts([{ ...term('revrb', [1], 0, [{ lexeme: 'reverb', ndoc: 50, similarity: 0.5 }]), typed: 'revrb' }], glossary);
+    expect(c!.ndoc).toBe(50);
+    expect(c!.known).toBe(true);
     expect(c!.alternatives.map((a) => [a.phrase.lexemes.join(' '), a.credit])).toEqual([
-      ['revrb', 1],
-      ['reverb', 0.7],
-      ['verb', 0.7 * 0.8],
+      ['reverb', 0.9],
+      ['verb', 0.9 * 0.8],
     ]);
+  });
+
+  it('keeps a word no passage holds unknown, with the highest weight, when nothing is one edit from it', () => {
+    const [c] = buildConcepts([{ ...term('sourdough', [1], 0), typed: 'sourdough' }], glossary);
+    expect(c).toMatchObject({ ndoc: 0, known: false });
   });
 
   it('corrects only words one edit away (two for long words), and never a known or short word', () => {
     const near = { lexeme: 'break', ndoc: 20, similarity: 0.5 };
-    expect(correction(term('brek', [1], 0, [near]))).toEqual({ lexeme: 'break', ndoc: 20 });
-    expect(correction(term('brake', [1], 3, [near]))).toBeNull();
-    expect(correction(term('bre', [1], 0, [near]))).toBeNull();
-    expect(correction(term('brzzk', [1], 0, [near]))).toBeNull();
-    expect(correction(term('granualar', [1], 0, [{ lexeme: 'granular', ndoc: 8, similarity: 0.6 }]))).toEqual({ lexeme: 'granular', ndoc: 8 });
+    const typed = (t: QueryTerm, word = t.lexeme): QueryTerm => ({ ...t, typed: word });
+    const noWords = () => undefined;
+    expect(correction(typed(term('brek', [1], 0, [near])), noWords)).toEqual({ lexeme: 'break', ndoc: 20 });
+    expect(correction(typed(term('brake', [1], 3, [near])), noWords)).toBeNull();
+    // A word of fewer than 4 letters is not offered (typoCandidates): nothing was typed.
+    expect(correction(term('bre', [1], 0, [near]), noWords)).toBeNull();
+    expect(correction(typed(term('brzzk', [1], 0, [near])), noWords)).toBeNull();
+    expect(correction(typed(term('granualar', [1], 0, [{ lexeme: 'granular', ndoc: 8, similarity: 0.6 }])), noWords)).toEqual({ lexeme: 'granular', ndoc: 8 });
+  });
+
+  it('corrects the word as typed: a word one edit from it whose stem a passage holds, the commonest first', () => {
+    const ranks = new Map([['saturation', 9000], ['saturating', 40000]]);
+    const rank = (w: string) => ranks.get(w);
+    const t: QueryTerm = {
+      ...term('saturaton', [1], 0),
+      typed: 'saturaton',
+      fixes: [
+        { word: 'saturating', lexeme: 'satur', ndoc: 4 },
+        { word: 'saturation', lexeme: 'satur', ndoc: 4 },
+      ],
+    };
+    expect(correction(t, rank)).toEqual({ lexeme: 'satur', ndoc: 4 });
+  });
+
+  it('never corrects a common English word the knowledge base lacks: the question is about something else', () => {
+    const rank = (w: string) => ({ taxes: 4902, takes: 1024 })[w];
+    const t: QueryTerm = { ...term('tax', [1], 0), typed: 'taxes', fixes: [{ word: 'takes', lexeme: 'take', ndoc: 30 }] };
+    expect(correction(t, rank)).toBeNull();
+    // A British spelling is the same word: "normalise" finds "normalize".
+    const uk: QueryTerm = { ...term('normalis', [1], 0), typed: 'normalise', fixes: [{ word: 'normalize', lexeme: 'normal', ndoc: 3 }] };
+    expect(correction(uk, (w) => ({ normalise: 60000, normalize: 20000 })[w])).toEqual({ lexeme: 'normal', ndoc: 3 });
   });
 
   it('weighs a word by its rarity, a word in no passage the most', () => {

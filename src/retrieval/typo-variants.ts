@@ -1,0 +1,63 @@
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Words shorter than this are not corrected: too many real words lie one edit from them. */
+export const MIN_TYPO_WORD_LENGTH = 4;
+
+/**
+ * Every string one edit from `word`: a letter deleted, two adjacent letters swapped, a letter
+ * replaced, a letter inserted (a doubled letter is an insertion). About 54 × length strings; the
+ * database stems them all and keeps those whose stem a passage holds.
+ */
+export function oneEditVariants(word: string): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i < word.length; i++) {
+    out.add(word.slice(0, i) + word.slice(i + 1));
+    if (i + 1 < word.length) out.add(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+    for (const c of LETTERS) if (c !== word[i]) out.add(word.slice(0, i) + c + word.slice(i + 1));
+  }
+  for (let i = 0; i <= word.length; i++) for (const c of LETTERS) out.add(word.slice(0, i) + c + word.slice(i));
+  out.delete(word);
+  return [...out];
+}
+
+/** The question's words that may be corrected: lower-case ASCII letters only, 4 or more of them. */
+export function typoCandidates(question: string): string[] {
+  const words = question.toLowerCase().match(/[a-z]+/g) ?? [];
+  return [...new Set(words.filter((w) => w.length >= MIN_TYPO_WORD_LENGTH))];
+}
+
+/**
+ * For a correctly spelt word: its other spelling, British -is- for American -iz- and back
+ * ("normalise", "normalize"), one letter at a time.
+ */
+export function spellingVariants(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < word.length - 1; i++) {
+    if (word[i] === 's' || word[i] === 'z') out.push(word.slice(0, i) + (word[i] === 's' ? 'z' : 's') + word.slice(i + 1));
+  }
+  return out;
+}
+
+/**
+ * Where the question may write a compound differently from the passages: each pair of adjacent
+ * words ("side chain", "side-chain" → is 'sidechain' known?) and each split of a word of 6+ letters
+ * into two parts of 3+ ("sidechain" → are 'side' and 'chain' known?). As [a, b] column arrays.
+ */
+export function compoundCandidates(question: string): { pairs: [string[], string[]]; splits: [string[], string[]] } {
+  const words = question.toLowerCase().match(/[a-z]+/g) ?? [];
+  const pairs: [string[], string[]] = [[], []];
+  const splits: [string[], string[]] = [[], []];
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (words[i]!.length >= 2 && words[i + 1]!.length >= 2 && words[i]!.length + words[i + 1]!.length >= 6) {
+      pairs[0].push(words[i]!);
+      pairs[1].push(words[i + 1]!);
+    }
+  }
+  for (const w of new Set(words)) {
+    for (let k = 3; w.length >= 6 && k <= w.length - 3; k++) {
+      splits[0].push(w.slice(0, k));
+      splits[1].push(w.slice(k));
+    }
+  }
+  return { pairs, splits };
+}

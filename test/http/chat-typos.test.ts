@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DonePayload, Source } from '../../src/contract/chat-events.js';
+import { jsonHeaders, makeTestApp, type TestApp } from '../helpers/app.js';
+import { pgliteFactory } from '../helpers/databases.js';
+import { parseSse } from '../helpers/sse.js';
+
+// Issue 16: one wrong, missing, doubled or swapped letter in a word of 5+ letters finds the
+// passages the word spelt right finds. In each question the misspelt word is the one that matters:
+// without correction, each of them ends at tier none (no passage holds "wobbel", "woble", ...).
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp(await pgliteFactory.open());
+});
+afterAll(async () => t.close());
+
+async function ask(query: string, creator: string) {
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/chat', headers: jsonHeaders, payload: JSON.stringify({ query, creator }) });
+  expect(res.statusCode).toBe(200);
+  const { events } = parseSse(res.body);
+  const done = events.find((e) => e.event === 'done')?.data as DonePayload;
+  const sources = (events.find((e) => e.event === 'sources')?.data ?? []) as Source[];
+  return { tier: done.cascade_tier, first: sources[0]?.passage_id };
+}
+
+describe('POST /api/v1/chat with a misspelt word', () => {
+  const right = 'how do I get the reese to wobble';
+  it.each([
+    ['a letter replaced', 'how do I get the reese to wobbke'],
+    ['a letter missing', 'how do I get the reese to woble'],
+    ['a letter doubled', 'how do I get the reese to wobbble'],
+    ['two letters swapped', 'how do I get the reese to wobbel'],
+    ['two letters swapped in the other word', 'how do I get the resee to wobble'],
+  ])('%s: "%s" finds what the right spelling finds', async (_kind, misspelt) => {
+    const expected = await ask(right, 'kaito-brooks');
+    expect(expected).toEqual({ tier: 'creator', first: 'kaito-brooks:reese-bass-from-scratch#42' });
+    expect(await ask(misspelt, 'kaito-brooks')).toEqual(expected);
+  });
+
+  it('corrects the word as typed, though the stemmer stems the typo differently ("saturaton" is not \'satur\')', async () => {
+    const expected = await ask('how much saturation on the drum bus', 'juno-achebe');
+    expect(await ask('how much saturaton on the drum bus', 'juno-achebe')).toEqual(expected);
+    expect(expected.tier).toBe('creator');
+  });
+
+  it('leaves a common English word the knowledge base lacks alone: an off-topic question still ends at none', async () => {
+    // "taxes" is one letter from "takes", which passages hold; it is a word, not a typo.
+    expect(await ask('how do I file my taxes as a freelancer', 'mira-vox')).toEqual({ tier: 'none', first: undefined });
+  });
+});
