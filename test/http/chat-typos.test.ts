@@ -47,3 +47,16 @@ describe('POST /api/v1/chat with a misspelt word', () => {
     expect(await ask('how do I file my taxes as a freelancer', 'mira-vox')).toEqual({ tier: 'none', first: undefined });
   });
 });
+
+describe('POST /api/v1/chat in chat register', () => {
+  // Abbreviations and interjections ("lol", "af", "rn", "u", "r") say nothing of the topic: they
+  // are left out like "please", not counted as words the knowledge base has never seen.
+  it('a question padded with chat shorthand finds what the plain question finds', async () => {
+    const plain = await ask('how do I get the reese to wobble', 'kaito-brooks');
+    expect(await ask('yo how do u get the reese to wobble lol af rn tbh', 'kaito-brooks')).toEqual(plain);
+  });
+
+  it('shorthand does not make an off-topic question relevant', async () => {
+    expect(await ask('yo how do i file my taxes lol idk', 'mira-vox')).toEqual({ tier: 'none', first: undefined });
+  });
+});
