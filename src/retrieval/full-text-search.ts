@@ -1,9 +1,10 @@
 import type { Db } from '../store/db.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
-import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, mayBeTypo, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
+import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
 import { searchStatement, type SqlConcept } from './search-sql.js';
+import { mayBeTypo } from './typo-correction.js';
 import { compoundCandidates, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
 

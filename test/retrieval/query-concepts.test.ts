@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Glossary } from '../../src/retrieval/glossary.js';
-import { buildConcepts, correction, idf, type QueryTerm } from '../../src/retrieval/query-concepts.js';
+import { buildConcepts, idf, type QueryTerm } from '../../src/retrieval/query-concepts.js';
+import { correction } from '../../src/retrieval/typo-correction.js';
 import type { Db } from '../../src/store/db.js';
 import { pgliteFactory } from '../helpers/databases.js';
 
