@@ -11,6 +11,14 @@ import { syntheticDocument, syntheticQuestions } from '../../bench/lib/synthetic
 const offTopic: string[] = JSON.parse(await readFile(new URL('./off-topic-questions.json', import.meta.url), 'utf8'));
 const ids = (hits: { passage_id: string }[]) => hits.map((h) => h.passage_id);
 
+/** One creator, one video ("Mixing notes"), these passages: a knowledge base small enough to reason about. */
+type SmallPassage = { id: string; start_seconds: number; end_seconds: number; text: string };
+const importMixingNotes = (db: Db, passages: SmallPassage[]) =>
+  importDocument(new PgKbStore(db), {
+    creators: [{ slug: 'ana', name: 'Ana', genres: ['techno'] }],
+    videos: [{ id: 'v1', creator: 'ana', title: 'Mixing notes', url: 'https://example.com/v1', passages }],
+  });
+
 describe.each(dbFactories)('full-text search on the demo knowledge base, $name', (factory) => {
   let db: Db;
   let search: FullTextSearch;
@@ -66,22 +74,11 @@ describe.each(dbFactories)('glossary expansion on a small knowledge base, $name'
   let search: FullTextSearch;
   beforeAll(async () => {
     db = await factory.open();
-    await importDocument(new PgKbStore(db), {
-      creators: [{ slug: 'ana', name: 'Ana', genres: ['techno'] }],
-      videos: [
-        {
-          id: 'v1',
-          creator: 'ana',
-          title: 'Mixing notes',
-          url: 'https://example.com/v1',
-          passages: [
-            { id: 'literal', start_seconds: 0, end_seconds: 40, text: 'Sidechain the bass from the kick so the low notes get out of the way.' },
-            { id: 'synonym', start_seconds: 40, end_seconds: 80, text: 'Ducking the bass from the kick so the low notes get out of the way.' },
-            { id: 'glue', start_seconds: 80, end_seconds: 120, text: 'A bus compressor on the mix at two to one makes the tracks move together.' },
-          ],
-        },
-      ],
-    });
+    await importMixingNotes(db, [
+      { id: 'literal', start_seconds: 0, end_seconds: 40, text: 'Sidechain the bass from the kick so the low notes get out of the way.' },
+      { id: 'synonym', start_seconds: 40, end_seconds: 80, text: 'Ducking the bass from the kick so the low notes get out of the way.' },
+      { id: 'glue', start_seconds: 80, end_seconds: 120, text: 'A bus compressor on the mix at two to one makes the tracks move together.' },
+    ]);
     search = new FullTextSearch(db);
   });
   afterAll(async () => db.close());
@@ -106,22 +103,11 @@ describe.each(dbFactories)('compounds on a small knowledge base, $name', (factor
   let search: FullTextSearch;
   beforeAll(async () => {
     db = await factory.open();
-    await importDocument(new PgKbStore(db), {
-      creators: [{ slug: 'ana', name: 'Ana', genres: ['techno'] }],
-      videos: [
-        {
-          id: 'v1',
-          creator: 'ana',
-          title: 'Mixing notes',
-          url: 'https://example.com/v1',
-          passages: [
-            { id: 'split', start_seconds: 0, end_seconds: 40, text: 'Print the drum beat to audio before you chop it into slices.' },
-            { id: 'joined', start_seconds: 40, end_seconds: 80, text: 'The soundstage opens up with a few short delays panned apart.' },
-            { id: 'other', start_seconds: 80, end_seconds: 120, text: 'A bus compressor on the mix at two to one makes the tracks move together.' },
-          ],
-        },
-      ],
-    });
+    await importMixingNotes(db, [
+      { id: 'split', start_seconds: 0, end_seconds: 40, text: 'Print the drum beat to audio before you chop it into slices.' },
+      { id: 'joined', start_seconds: 40, end_seconds: 80, text: 'The soundstage opens up with a few short delays panned apart.' },
+      { id: 'other', start_seconds: 80, end_seconds: 120, text: 'A bus compressor on the mix at two to one makes the tracks move together.' },
+    ]);
     // No glossary: the knowledge base's own words decide.
     search = new FullTextSearch(db, { glossary: null });
   });
