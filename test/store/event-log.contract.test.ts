@@ -115,6 +115,26 @@ describe.each(factories)('event log ($name)', (factory) => {
     await expect(writer.append(id, ev(2))).rejects.toThrow();
   });
 
+  it('appends made at once, not awaited one by one (as a stream writes them), of several streams, all land in order; a bad one fails alone', async () => {
+    const [writer, reader] = await factory.make();
+    const a = randomUUID();
+    const b = randomUUID();
+    const appends: Promise<void>[] = [];
+    for (let seq = 1; seq <= 30; seq++) {
+      appends.push(writer.append(a, ev(seq, seq === 30)));
+      if (seq <= 10) appends.push(writer.append(b, ev(seq)));
+    }
+    const duplicate = writer.append(b, ev(10));
+    await Promise.all(appends);
+    await expect(duplicate).rejects.toThrow();
+    const readA = await collect(reader.read(a, 0, new AbortController().signal));
+    expect(readA.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(readA.at(-1)?.terminal).toBe(true);
+    await writer.append(b, ev(11, true));
+    const readB = await collect(reader.read(b, 0, new AbortController().signal));
+    expect(readB.map((e) => `${e.seq}:${e.data}`)).toEqual(Array.from({ length: 11 }, (_, i) => `${i + 1}:${ev(i + 1, i === 10).data}`));
+  });
+
   it('keeps at most maxEvents events of a stream', async () => {
     const [writer, reader] = await factory.make({ maxEvents: 100 });
     const id = randomUUID();
