@@ -30,6 +30,8 @@ export interface FakeReply {
    * when it sends on a kept-alive connection the server is closing.
    */
   resetBeforeResponse?: boolean;
+  /** After the tokens, this raw text (e.g. an SSE error event, bad JSON) instead of the finish and usage chunks; then the body ends. */
+  after?: string;
   finishReason?: 'stop' | 'length';
   /** Reported usage; by default prompt words and tokens sent. null: no usage chunk. */
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
@@ -207,6 +209,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       else if (!res.write(chunk({ content: token }, null))) await once(res, 'drain', { signal: gone.signal });
     }
     if (reply.stallAfterTokens !== undefined && reply.stallAfterTokens >= tokens.length) return void (await hold());
+    if (reply.after !== undefined) return void res.end(reply.after);
     res.write(chunk({}, finishReason));
     const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     if (usage && includeUsage) {

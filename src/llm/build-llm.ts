@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { LlmQueryRewriter } from './llm-query-rewriter.js';
-import { OpenAiAnswerer, type LlmTarget } from './openai-answerer.js';
+import { CompletionStreams } from './completion-streams.js';
+import { OpenAiAnswerer, type LlmTarget, type StreamTarget } from './openai-answerer.js';
 import { createOpenAiClient } from './openai-client.js';
 import type { QueryRewriter } from './query-rewriter.js';
 
@@ -12,18 +13,20 @@ export function buildLlm(
   termMerging: QueryRewriter,
 ): { answerer: OpenAiAnswerer; rewriter: QueryRewriter } | null {
   if (!config.LLM_BASE_URL) return null;
-  const client = createOpenAiClient({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY });
+  const endpoint = { baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY };
+  const client = createOpenAiClient(endpoint);
   const primary: LlmTarget = { client, model: config.LLM_MODEL };
-  let fallback: LlmTarget | null = null;
+  const primaryStream: StreamTarget = { completions: new CompletionStreams(endpoint), model: config.LLM_MODEL };
+  let fallback: StreamTarget | null = null;
   if (config.LLM_FALLBACK_MODEL) {
     // Another endpoint gets its own key only: the primary's key never travels to another host.
-    const fallbackClient = config.LLM_FALLBACK_BASE_URL
-      ? createOpenAiClient({ baseURL: config.LLM_FALLBACK_BASE_URL, apiKey: config.LLM_FALLBACK_API_KEY })
-      : client;
-    fallback = { client: fallbackClient, model: config.LLM_FALLBACK_MODEL };
+    const completions = config.LLM_FALLBACK_BASE_URL
+      ? new CompletionStreams({ baseURL: config.LLM_FALLBACK_BASE_URL, apiKey: config.LLM_FALLBACK_API_KEY })
+      : primaryStream.completions;
+    fallback = { completions, model: config.LLM_FALLBACK_MODEL };
   }
   const answerer = new OpenAiAnswerer({
-    primary,
+    primary: primaryStream,
     fallback,
     firstTokenTimeoutMs: config.LLM_FIRST_TOKEN_TIMEOUT_MS,
     idleTimeoutMs: config.LLM_IDLE_TIMEOUT_MS,

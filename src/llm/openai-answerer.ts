@@ -1,20 +1,27 @@
-import { APIConnectionError, APIConnectionTimeoutError, type OpenAI } from 'openai';
+import type { OpenAI } from 'openai';
 import type { Logger } from 'pino';
 import type { AnswerOutcome, AnswerRequest, Answerer, PromptMessage } from './answerer.js';
 import { toLlmError } from './classify-error.js';
 import { chunkSchema, type Usage } from './completion-schema.js';
+import { UpstreamConnectionError, type CompletionStreams } from './completion-streams.js';
 import { within } from './deadline.js';
 import { LlmError } from './llm-error.js';
 
-/** A model at an endpoint. */
+/** A model at an endpoint, through the SDK (non-streaming calls: query rewriting). */
 export interface LlmTarget {
   client: OpenAI;
   model: string;
 }
 
+/** A model at an endpoint, for streamed answers. */
+export interface StreamTarget {
+  completions: CompletionStreams;
+  model: string;
+}
+
 export interface OpenAiAnswererOptions {
-  primary: LlmTarget;
-  fallback: LlmTarget | null;
+  primary: StreamTarget;
+  fallback: StreamTarget | null;
   /** No token from a model within this long: its attempt failed (the fallback may answer). */
   firstTokenTimeoutMs: number;
   /** A gap this long between tokens ends the answer with llm_timeout. */
@@ -75,7 +82,7 @@ export class OpenAiAnswerer implements Answerer {
   }
 
   /** One request to one model: its text pieces, then its outcome. Aborts the request when closed. */
-  private async *attempt(target: LlmTarget, messages: PromptMessage[], signal: AbortSignal, outcome: AnswerOutcome): AsyncGenerator<string, AnswerOutcome, void> {
+  private async *attempt(target: StreamTarget, messages: PromptMessage[], signal: AbortSignal, outcome: AnswerOutcome): AsyncGenerator<string, AnswerOutcome, void> {
     const { firstTokenTimeoutMs, idleTimeoutMs } = this.options;
     const upstream = new AbortController();
     const onAbort = () => upstream.abort();
@@ -92,16 +99,18 @@ export class OpenAiAnswerer implements Answerer {
           ? await within(chunks.next(), firstTokenTimeoutMs - (performance.now() - startedAt), 'first_token_timeout')
           : await within(chunks.next(), idleTimeoutMs, 'idle_timeout');
         if (step.done) break;
-        const parsed = chunkSchema.safeParse(step.value);
-        if (!parsed.success) throw new LlmError('llm_unavailable', parsed.error, { reason: 'malformed_response' });
-        const chunk = parsed.data;
-        if (chunk.usage) outcome.usage = chunk.usage;
-        for (const choice of chunk.choices) {
-          finishReason = choice.finish_reason ?? finishReason;
-          const text = choice.delta?.content;
-          if (text) {
-            first = false;
-            yield text;
+        for (const value of step.value) {
+          const parsed = chunkSchema.safeParse(value);
+          if (!parsed.success) throw new LlmError('llm_unavailable', parsed.error, { reason: 'malformed_response' });
+          const chunk = parsed.data;
+          if (chunk.usage) outcome.usage = chunk.usage;
+          for (const choice of chunk.choices) {
+            finishReason = choice.finish_reason ?? finishReason;
+            const text = choice.delta?.content;
+            if (text) {
+              first = false;
+              yield text;
+            }
           }
         }
       }
@@ -118,26 +127,23 @@ export class OpenAiAnswerer implements Answerer {
   }
 }
 
-async function* openStream(target: LlmTarget, messages: PromptMessage[], signal: AbortSignal): AsyncGenerator<unknown, void, void> {
+/** The chunks of one request, as CompletionStreams.open gives them (one array per network read). */
+async function* openStream(target: StreamTarget, messages: PromptMessage[], signal: AbortSignal): AsyncGenerator<unknown[], void, void> {
   // Takes the prompt as an argument, not from this scope: a captured parameter would stay in the
   // generator's frame however it is reassigned.
-  const create = (prompt: PromptMessage[]) =>
-    target.client.chat.completions.create(
-      { model: target.model, messages: prompt, stream: true, stream_options: { include_usage: true } },
-      { signal, maxRetries: 0 },
-    );
-  let stream: Awaited<ReturnType<typeof create>>;
+  const open = (prompt: PromptMessage[]) => target.completions.open({ model: target.model, messages: prompt }, signal);
+  let chunks: AsyncGenerator<unknown[], void, void>;
   try {
-    stream = await create(messages);
+    chunks = await open(messages);
   } catch (err) {
     // No response at all (the connection reset or refused before any header): most often a
     // kept-alive socket the server closed just as the request went out, a race no client can
-    // avoid. Sending once more on a fresh connection is safe, as nothing was answered; statuses,
-    // timeouts and anything after the headers go to the fallback instead.
-    if (!(err instanceof APIConnectionError) || err instanceof APIConnectionTimeoutError || signal.aborted) throw err;
-    stream = await create(messages);
+    // avoid. Sending once more on a fresh connection is safe, as nothing was answered; statuses
+    // and anything after the headers go to the fallback instead.
+    if (!(err instanceof UpstreamConnectionError) || signal.aborted) throw err;
+    chunks = await open(messages);
   }
   // Sent: this generator lives as long as the answer streams, and need not keep the prompt.
   messages = [];
-  yield* stream;
+  yield* chunks;
 }

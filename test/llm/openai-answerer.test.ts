@@ -4,7 +4,7 @@ import { startFakeLlm, type FakeLlm } from '../../bench/fake-llm.js';
 import type { AnswerOutcome, AnswerRequest } from '../../src/llm/answerer.js';
 import { LlmError } from '../../src/llm/llm-error.js';
 import { OpenAiAnswerer } from '../../src/llm/openai-answerer.js';
-import { createOpenAiClient } from '../../src/llm/openai-client.js';
+import { CompletionStreams } from '../../src/llm/completion-streams.js';
 
 let fake: FakeLlm;
 beforeAll(async () => {
@@ -17,10 +17,10 @@ beforeEach(() => {
 });
 
 function answerer(options: { fallback?: boolean; firstTokenTimeoutMs?: number; idleTimeoutMs?: number } = {}) {
-  const client = createOpenAiClient({ baseURL: fake.baseUrl, apiKey: 'sk-test' });
+  const completions = new CompletionStreams({ baseURL: fake.baseUrl, apiKey: 'sk-test' });
   return new OpenAiAnswerer({
-    primary: { client, model: 'primary-model' },
-    fallback: options.fallback === false ? null : { client, model: 'fallback-model' },
+    primary: { completions, model: 'primary-model' },
+    fallback: options.fallback === false ? null : { completions, model: 'fallback-model' },
     firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 800,
     idleTimeoutMs: options.idleTimeoutMs ?? 600,
     log: pino({ level: 'silent' }),
@@ -145,6 +145,21 @@ describe('OpenAiAnswerer over a fake OpenAI-compatible server', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('an error event or bad JSON in the stream: before any token the fallback answers, after tokens the answer fails after the partial text', async () => {
+    for (const after of ['data: {"error":{"message":"overloaded"}}\n\n', 'data: {"choices": [\n\n']) {
+      fake.reset((r) => (r.model === 'primary-model' ? { tokens: [], after } : { text: 'Fallback.' }));
+      const early = await run(answerer());
+      expect(early.outcome).toMatchObject({ model: 'fallback-model', fallbackUsed: true });
+      expect(early.pieces.join('')).toBe('Fallback.');
+
+      fake.reset({ text: 'one two', after });
+      const late = await run(answerer());
+      expect(late.pieces.join('')).toBe('one two');
+      expect(late.error?.code).toBe('llm_unavailable');
+      expect(late.error?.failure?.reason).toBe(after.includes('error') ? 'connection' : 'malformed_response');
+    }
+  });
+
   it('ends with llm_timeout when the gap between tokens exceeds the idle timeout', async () => {
     fake.reset({ text: 'one two three', stallAfterTokens: 1 });
     const { pieces, error } = await run(answerer({ idleTimeoutMs: 200 }));
@@ -190,7 +205,7 @@ describe('OpenAiAnswerer over a fake OpenAI-compatible server', () => {
     const closed = await startFakeLlm();
     await closed.close();
     const unreachable = new OpenAiAnswerer({
-      primary: { client: createOpenAiClient({ baseURL: closed.baseUrl, apiKey: 'sk-test' }), model: 'primary-model' },
+      primary: { completions: new CompletionStreams({ baseURL: closed.baseUrl, apiKey: 'sk-test' }), model: 'primary-model' },
       fallback: null,
       firstTokenTimeoutMs: 2_000,
       idleTimeoutMs: 2_000,
