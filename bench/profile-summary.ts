@@ -1,7 +1,7 @@
 /**
  * The heaviest functions of V8 CPU profiles (BENCH_CPU_PROF): self time per function, summed over
  * the files given, as a share of the profiled time. `npx tsx bench/profile-summary.ts [--top N]
- * [--inclusive] FILE...`. Inclusive time counts a function once per sample however deep it recurs.
+ * [--inclusive] [--by-place] FILE...`; --by-place sums by package or src/ folder instead. Inclusive time counts a function once per sample however deep it recurs.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,9 +21,23 @@ const args = process.argv.slice(2);
 const topIndex = args.indexOf('--top');
 const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 15;
 const inclusive = args.includes('--inclusive');
+// Self time summed by where the code lives: a package of node_modules, a folder of src/, node's own, native.
+const byPlace = args.includes('--by-place');
 const files = args.filter((a, i) => !a.startsWith('--') && !(topIndex >= 0 && i === topIndex + 1));
 
+function place(node: ProfileNode): string {
+  const { url, functionName } = node.callFrame;
+  if (!url) return functionName.startsWith('(') ? functionName : `native ${functionName}`;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const ours = /\/(src|bench|web)\/([^/]+)/.exec(url);
+  if (ours) return `${ours[1]}/${ours[2]!.replace(/\.ts$/, '')}`;
+  if (url.startsWith('node:')) return 'node';
+  return url.startsWith('wasm') ? 'wasm' : url;
+}
+
 function label(node: ProfileNode): string {
+  if (byPlace) return place(node);
   const { functionName, url, lineNumber } = node.callFrame;
   const file = url ? url.replace(/^file:\/\//, '').split('/node_modules/').pop()!.replace(process.cwd() + '/', '') : '';
   return `${functionName || '(anonymous)'} ${file ? `${path.normalize(file)}:${lineNumber + 1}` : ''}`.trim();

@@ -7,6 +7,8 @@ export interface Profile {
   /** Streams held open, after `warmup` chats cut at their first token. */
   openStreams: { streams: number; warmup: number };
   throughput: { connections: number; seconds: number; rounds: number; answerTokens: number };
+  /** Server CPU per streamed token: chats of `short` and of `long` paced tokens (the llm profile's pace). */
+  perToken: { streams: number; chatsPerStream: number; short: number; long: number };
   retrieval: { sizes: number[]; questions: number; rounds: number };
   /** Environment of `npm run bench:limits` (once it exists). */
   limits: Record<string, string>;
@@ -20,6 +22,7 @@ export const FULL: Profile = {
   firstToken: { concurrency: [1, 50, 200], requestsPerStream: 4, minRequests: 12, rounds: 2 },
   openStreams: { streams: 1000, warmup: 200 },
   throughput: { connections: 50, seconds: 3, rounds: 3, answerTokens: 50 },
+  perToken: { streams: 50, chatsPerStream: 2, short: 50, long: 500 },
   retrieval: { sizes: [10_000, 100_000], questions: 60, rounds: 2 },
   limits: {},
 };
@@ -30,6 +33,7 @@ export const QUICK: Profile = {
   firstToken: { concurrency: [1, 10], requestsPerStream: 2, minRequests: 5, rounds: 1 },
   openStreams: { streams: 100, warmup: 40 },
   throughput: { connections: 10, seconds: 1, rounds: 1, answerTokens: 50 },
+  perToken: { streams: 5, chatsPerStream: 1, short: 10, long: 50 },
   retrieval: { sizes: [1_000], questions: 10, rounds: 1 },
   limits: { BENCH_CHECKS: '500', BENCH_ROUNDS: '1', BENCH_CONCURRENCY: '10' },
 };

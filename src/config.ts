@@ -79,6 +79,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(10000, 0),
   SSE_PING_MS: int(15000, 10),
+  /** Tokens of a fast stream leave at most once per this long (the first at once); 0: each as it comes. */
+  SSE_COALESCE_MS: int(50, 0, 1000),
   EXTRACTIVE_CHUNK_DELAY_MS: int(15, 0, 5000),
   LOAD_DEMO_KB: bool(true),
   /** A response body or stream event with a field its schema lacks fails instead of losing it (tests). */

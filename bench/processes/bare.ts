@@ -12,6 +12,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import Fastify from 'fastify';
 import type { ChatEvent } from '../../src/contract/chat-events.js';
 import { numberedEvents, SSE_HEADERS, writeSse } from '../../src/chat/sse-writer.js';
+import { configFrom } from '../../src/config.js';
 import { memoryAfterGc, serveParent } from '../lib/child-side.js';
 
 interface Answer {
@@ -40,10 +41,9 @@ app.post('/api/v1/chat', async (_request, reply) => {
     reply.raw.end(answer.bytes);
     return;
   }
-  reply.raw.flushHeaders();
   // hold: the sources and the first token, then nothing until the client goes (an open stream's floor).
   const events = mode === 'hold' ? holdAfter(answer.events.slice(0, 2), reply.raw) : replay(answer.events);
-  await writeSse(reply.raw, numberedEvents(events, answer.idPrefix), { pingMs: 15_000 });
+  await writeSse(reply.raw, numberedEvents(events, answer.idPrefix), { pingMs: 15_000, coalesceMs: configFrom({}).SSE_COALESCE_MS });
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 

@@ -120,14 +120,14 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
       const events = storedTurnEvents(turn);
       metrics.resumes.inc({ from: 'database' });
       metrics.resumeReplayedEvents.inc(events.length);
-      await writeSse(reply.raw, numberedEvents(events, id, deps.config.STRICT_RESPONSES), { pingMs: deps.config.SSE_PING_MS });
+      await writeSse(reply.raw, numberedEvents(events, id, deps.config.STRICT_RESPONSES), { pingMs: deps.config.SSE_PING_MS, coalesceMs: deps.config.SSE_COALESCE_MS });
       return;
     }
     metrics.resumes.inc({ from: 'log' });
     // The replica writing the answer holds off its grace timeout while someone reads.
     await eventLog.publish(id, 'attach').catch(() => undefined);
     try {
-      await deps.streams.track(writeSse(reply.raw, fromLog(turn, after ?? 0, closed.signal), { pingMs: deps.config.SSE_PING_MS }));
+      await deps.streams.track(writeSse(reply.raw, fromLog(turn, after ?? 0, closed.signal), { pingMs: deps.config.SSE_PING_MS, coalesceMs: deps.config.SSE_COALESCE_MS }));
     } finally {
       await eventLog.publish(id, 'detach').catch(() => undefined);
     }

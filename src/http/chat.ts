@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { observedStream } from '../chat/observed-stream.js';
+import { observeChat } from '../chat/observe-chat.js';
 import { SSE_HEADERS, writeSse } from '../chat/sse-writer.js';
-import { chatEventSchema } from '../contract/chat-events.js';
+import { chatEventSchema, type ChatEvent } from '../contract/chat-events.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { authenticate, security } from './authenticate.js';
@@ -81,18 +81,24 @@ export function chatRoutes(app: FastifyInstance, deps: Deps): void {
 
     reply.raw.off('close', stopEarly);
     // From here the answer outlives its client for CHAT_RESUME_GRACE_MS, so that it can be resumed.
-    const events = observedStream(deps.chat.stream(prepared, abort.signal), deps.metrics, startedAt);
+    const events = deps.chat.stream(prepared, abort.signal);
+    const observer = observeChat(deps.metrics, startedAt);
     const live = deps.liveAnswers.start(prepared.messageId, abort);
     reply.raw.on('close', live.clientGone);
     if (reply.raw.destroyed) live.clientGone();
 
     reply.hijack();
     const headers = { ...reply.getHeaders(), ...SSE_HEADERS, 'x-request-id': request.id };
+    // The headers leave with the sources event, in one write.
     reply.raw.writeHead(200, headers as Record<string, string>);
-    reply.raw.flushHeaders();
     try {
-      await deps.streams.track(writeSse(reply.raw, events, { pingMs: deps.config.SSE_PING_MS, toFrame: live.frame }));
+      const toFrame = (e: ChatEvent) => {
+        observer.see(e);
+        return live.frame(e);
+      };
+      await deps.streams.track(writeSse(reply.raw, events, { pingMs: deps.config.SSE_PING_MS, coalesceMs: deps.config.SSE_COALESCE_MS, toFrame }));
     } finally {
+      observer.end();
       live.end();
     }
   });

@@ -22,3 +22,49 @@ export async function within<T>(promise: Promise<T>, ms: number, reason: Deadlin
     clearTimeout(timer);
   }
 }
+
+/**
+ * `within` for a sequence of waits on one stream: each wait settles like its promise or rejects
+ * with DeadlineExceeded once it has lasted `ms`, with one timer for all of them (refreshed while
+ * `ms` stays the same) instead of a timer and a promise per wait, a per-token cost of a stream.
+ * Time spent between waits (the reader busy elsewhere) never counts.
+ */
+export class WaitDeadline {
+  private timer: NodeJS.Timeout | undefined;
+  private ms = Number.NaN;
+  private reason: DeadlineExceeded['reason'] = 'idle_timeout';
+  private waiting = false;
+  private expired: Promise<never> | null = null;
+  private expire: ((err: DeadlineExceeded) => void) | null = null;
+  private readonly onTimer = () => {
+    if (!this.waiting || !this.expire) return;
+    const expire = this.expire;
+    this.expired = this.expire = null;
+    expire(new DeadlineExceeded(this.reason));
+  };
+
+  async wait<T>(promise: Promise<T>, ms: number, reason: DeadlineExceeded['reason']): Promise<T> {
+    promise.catch(() => undefined);
+    this.reason = reason;
+    if (!this.expired) {
+      this.expired = new Promise<never>((_, reject) => (this.expire = reject));
+      this.expired.catch(() => undefined);
+    }
+    if (this.timer && ms === this.ms) this.timer.refresh();
+    else {
+      clearTimeout(this.timer);
+      this.ms = ms;
+      this.timer = setTimeout(this.onTimer, Math.max(0, ms));
+    }
+    this.waiting = true;
+    try {
+      return await Promise.race([promise, this.expired]);
+    } finally {
+      this.waiting = false;
+    }
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}

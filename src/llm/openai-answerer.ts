@@ -4,7 +4,7 @@ import type { AnswerOutcome, AnswerRequest, Answerer, PromptMessage } from './an
 import { toLlmError } from './classify-error.js';
 import { chunkSchema, type Usage } from './completion-schema.js';
 import { UpstreamConnectionError, type CompletionStreams } from './completion-streams.js';
-import { within } from './deadline.js';
+import { WaitDeadline } from './deadline.js';
 import { LlmError } from './llm-error.js';
 
 /** A model at an endpoint, through the SDK (non-streaming calls: query rewriting). */
@@ -88,16 +88,19 @@ export class OpenAiAnswerer implements Answerer {
     const onAbort = () => upstream.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     const startedAt = performance.now();
+    const deadline = new WaitDeadline();
     let first = true;
     let finishReason: string | null = null;
+    let chunks: AsyncGenerator<unknown[], void, void> | undefined;
     try {
-      const chunks = openStream(target, messages, upstream.signal);
+      // Until the first token one deadline covers connecting, headers and empty chunks.
+      const untilFirst = () => firstTokenTimeoutMs - (performance.now() - startedAt);
+      chunks = await deadline.wait(openChunks(target, messages, upstream.signal), untilFirst(), 'first_token_timeout');
       messages = [];
       for (;;) {
-        // Until the first token one deadline covers connecting, headers and empty chunks.
         const step = first
-          ? await within(chunks.next(), firstTokenTimeoutMs - (performance.now() - startedAt), 'first_token_timeout')
-          : await within(chunks.next(), idleTimeoutMs, 'idle_timeout');
+          ? await deadline.wait(chunks.next(), untilFirst(), 'first_token_timeout')
+          : await deadline.wait(chunks.next(), idleTimeoutMs, 'idle_timeout');
         if (step.done) break;
         for (const value of step.value) {
           const parsed = chunkSchema.safeParse(value);
@@ -120,30 +123,26 @@ export class OpenAiAnswerer implements Answerer {
       outcome.finishReason = finishReason === 'length' ? 'length' : 'stop';
       return outcome;
     } finally {
+      deadline.clear();
       signal.removeEventListener('abort', onAbort);
       // Closing the attempt early (client gone, deadline, error) must not leave the request open.
       upstream.abort();
+      chunks?.return().catch(() => undefined);
     }
   }
 }
 
 /** The chunks of one request, as CompletionStreams.open gives them (one array per network read). */
-async function* openStream(target: StreamTarget, messages: PromptMessage[], signal: AbortSignal): AsyncGenerator<unknown[], void, void> {
-  // Takes the prompt as an argument, not from this scope: a captured parameter would stay in the
-  // generator's frame however it is reassigned.
-  const open = (prompt: PromptMessage[]) => target.completions.open({ model: target.model, messages: prompt }, signal);
-  let chunks: AsyncGenerator<unknown[], void, void>;
+async function openChunks(target: StreamTarget, messages: PromptMessage[], signal: AbortSignal): Promise<AsyncGenerator<unknown[], void, void>> {
+  const open = () => target.completions.open({ model: target.model, messages }, signal);
   try {
-    chunks = await open(messages);
+    return await open();
   } catch (err) {
     // No response at all (the connection reset or refused before any header): most often a
     // kept-alive socket the server closed just as the request went out, a race no client can
     // avoid. Sending once more on a fresh connection is safe, as nothing was answered; statuses
     // and anything after the headers go to the fallback instead.
     if (!(err instanceof UpstreamConnectionError) || signal.aborted) throw err;
-    chunks = await open(messages);
+    return open();
   }
-  // Sent: this generator lives as long as the answer streams, and need not keep the prompt.
-  messages = [];
-  yield* chunks;
 }

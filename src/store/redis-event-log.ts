@@ -7,6 +7,8 @@ export interface RedisEventLogOptions {
   retention?: Partial<EventLogRetention>;
   /** How long one XREAD waits before the reader checks that its stream still exists. */
   blockMs?: number;
+  /** Appends wait at most this long to go with others in one MULTI (0: the next turn of the event loop). */
+  flushMs?: number;
 }
 
 type Handler = (streamId: string, signal: StreamSignal) => void;
@@ -38,11 +40,14 @@ export class RedisEventLog implements EventLog {
   private readonly prefix: string;
   private readonly retention: EventLogRetention;
   private readonly blockMs: number;
+  private readonly flushMs: number;
   private readonly handlers = new Set<Handler>();
   private readonly readers = new Set<Redis>();
   private subscriber: Redis | null = null;
   private subscribed: Promise<unknown> = Promise.resolve();
   private pending: PendingAppend[] = [];
+  private flushSoon: NodeJS.Immediate | undefined;
+  private flushLater: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: Redis,
@@ -51,6 +56,7 @@ export class RedisEventLog implements EventLog {
     this.prefix = options.prefix ?? '';
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
     this.blockMs = options.blockMs ?? 5000;
+    this.flushMs = options.flushMs ?? 10;
   }
 
   private key(streamId: string): string {
@@ -62,20 +68,28 @@ export class RedisEventLog implements EventLog {
   }
 
   /**
-   * Queued, and sent with every other append of this turn of the event loop (all streams' tokens
-   * that arrived in one network read) as one MULTI: a round trip per token was the largest cost of
-   * a streamed answer (CPU on both sides, a syscall each). Order is kept: one connection, in order.
+   * Queued, and sent with every other append of the next `flushMs` (all streams' tokens meanwhile)
+   * as one MULTI: a round trip per token was the largest cost of a streamed answer (CPU on both
+   * sides, a syscall each). Order is kept: one connection, in order. A resumed reader is at most
+   * `flushMs` behind; a client resuming from an event the log does not hold yet gets it once flushed.
    */
   append(streamId: string, e: LoggedEvent): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ streamId, event: e, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      // A stream's first event goes at once: from then on a resume finds the stream in the log.
+      if (e.seq === 1 || this.flushMs === 0) this.flushSoon ??= setImmediate(() => this.flush());
+      else this.flushLater ??= setTimeout(() => this.flush(), this.flushMs);
     });
   }
 
-  private flush(): void {
+  private flush(): Promise<void> {
+    clearImmediate(this.flushSoon);
+    clearTimeout(this.flushLater);
+    this.flushSoon = undefined;
+    this.flushLater = undefined;
     const batch = this.pending;
     this.pending = [];
+    if (batch.length === 0) return Promise.resolve();
     const tx = this.client.multi();
     // Each stream's TTL is renewed once, after its last event of the batch (a terminal one shortens it).
     const ttls = new Map<string, number>();
@@ -87,7 +101,7 @@ export class RedisEventLog implements EventLog {
     }
     const keys = [...ttls.keys()];
     for (const key of keys) tx.pexpire(key, ttls.get(key)!);
-    tx.exec().then(
+    return tx.exec().then(
       (results) => {
         if (!results) {
           const err = new Error('event log: transaction aborted');
@@ -188,6 +202,8 @@ export class RedisEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
+    // What is queued is sent before the connection goes.
+    await this.flush();
     this.subscriber?.disconnect();
     this.subscriber = null;
     for (const r of this.readers) r.disconnect();

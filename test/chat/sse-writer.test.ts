@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { numberedEvents, writeSse } from '../../src/chat/sse-writer.js';
@@ -47,5 +47,75 @@ describe('the SSE writer sends only what the event schemas allow', () => {
     expect(lenient[1]?.data).toEqual({ text: 'hi' });
     const strict = parseSse((await stream([sources, extra], true)).body).events;
     expect(strict.map((e) => e.event)).toEqual(['sources', 'error']);
+  });
+});
+
+/** A response that records each write (its text and when), for the writer's coalescing. */
+function recordingResponse() {
+  const writes: { at: number; text: string }[] = [];
+  const res = {
+    destroyed: false,
+    writableEnded: false,
+    writableNeedDrain: false,
+    cork: () => undefined,
+    uncork: () => undefined,
+    write: (text: string) => {
+      writes.push({ at: performance.now(), text });
+      return true;
+    },
+    end: () => {
+      res.writableEnded = true;
+    },
+  };
+  return { res: res as unknown as ServerResponse, writes };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const frames = (text: string) => (text.match(/^event: (\w+)$/gm) ?? []).map((l) => l.slice('event: '.length));
+
+describe('the SSE writer coalesces a fast stream of tokens (SSE_COALESCE_MS)', () => {
+  it('the first token goes at once; tokens close behind it wait and leave together, with the done event that follows them', async () => {
+    const { res, writes } = recordingResponse();
+    async function* produce(): AsyncGenerator<ChatEvent> {
+      yield sources;
+      await sleep(5);
+      for (let i = 1; i <= 10; i++) {
+        yield token(`t${i} `);
+        await sleep(5);
+      }
+      yield { event: 'error', data: { error: 'x', code: 'internal' } };
+    }
+    await writeSse(res, numberedEvents(produce(), 'm'), { pingMs: 60_000, coalesceMs: 1000 });
+    expect(writes.map((w) => frames(w.text))).toEqual([['sources'], ['token'], [...Array(9).fill('token'), 'error']]);
+  });
+
+  it('held tokens leave when the time is up, without waiting for the next event; a token after a pause goes at once', async () => {
+    const { res, writes } = recordingResponse();
+    const started = performance.now();
+    async function* produce(): AsyncGenerator<ChatEvent> {
+      yield token('a ');
+      yield token('b ');
+      yield token('c ');
+      await sleep(400);
+      yield token('d ');
+      await sleep(400);
+    }
+    await writeSse(res, numberedEvents(produce(), 'm'), { pingMs: 60_000, coalesceMs: 50 });
+    expect(writes.map((w) => frames(w.text))).toEqual([['token'], ['token', 'token'], ['token']]);
+    expect(writes[1]!.at - writes[0]!.at).toBeLessThan(300);
+    expect(writes[2]!.at - started).toBeLessThan(700);
+    expect(writes[2]!.text).toContain('"d "');
+  });
+
+  it('without coalescing, each token is its own write', async () => {
+    const { res, writes } = recordingResponse();
+    async function* produce(): AsyncGenerator<ChatEvent> {
+      for (let i = 0; i < 5; i++) {
+        yield token(`t${i}`);
+        await sleep(2);
+      }
+    }
+    await writeSse(res, numberedEvents(produce(), 'm'), { pingMs: 60_000, coalesceMs: 0 });
+    expect(writes).toHaveLength(5);
   });
 });

@@ -1,16 +1,19 @@
 import type { Metrics } from '../metrics.js';
 import type { ChatEvent } from '../contract/chat-events.js';
 
-/** Passes a chat's events through unchanged, recording what /metrics reports about them. */
-export async function* observedStream(
-  events: AsyncIterable<ChatEvent>,
-  metrics: Metrics,
-  startedAt: number,
-): AsyncGenerator<ChatEvent, void, void> {
+export interface ChatObserver {
+  /** Call with each event of the chat, in order, as it is written. */
+  see(e: ChatEvent): void;
+  /** Once the stream is over (however it ended). */
+  end(): void;
+}
+
+/** Records what /metrics reports about one chat's events (a callback, not a generator: no hop per token). */
+export function observeChat(metrics: Metrics, startedAt: number): ChatObserver {
   let outcome = 'client_closed';
   let first = true;
-  try {
-    for await (const e of events) {
+  return {
+    see(e) {
       if (e.event === 'token') {
         if (first) metrics.firstToken.observe((performance.now() - startedAt) / 1000);
         first = false;
@@ -26,9 +29,9 @@ export async function* observedStream(
         outcome = 'error';
         metrics.llmErrors.inc({ code: e.data.code });
       }
-      yield e;
-    }
-  } finally {
-    metrics.chatDuration.observe({ outcome }, (performance.now() - startedAt) / 1000);
-  }
+    },
+    end() {
+      metrics.chatDuration.observe({ outcome }, (performance.now() - startedAt) / 1000);
+    },
+  };
 }
