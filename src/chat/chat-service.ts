@@ -117,12 +117,13 @@ export class ChatService {
 
   private startAnswer(input: ChatInput, hits: PassageHit[], history: TurnRecord[], signal: AbortSignal): StartedAnswer {
     const stop = new AbortController();
+    const sources = toAnswerSources(hits);
     const gen = this.deps.answerer.answer({
       question: input.query,
-      sources: toAnswerSources(hits),
+      sources,
       messages: buildPrompt({
         question: input.query,
-        sources: toAnswerSources(hits),
+        sources,
         history: history.map((t) => ({ query: t.query, answer: t.answer })),
         creator: input.creator ? { name: input.creator.name, personality: input.creator.personality } : null,
         personalityWeight: input.personalityWeight,

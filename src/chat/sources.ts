@@ -7,10 +7,10 @@ import { timestampUrl } from './timestamp-url.js';
 
 const SNIPPET_CHARS = 280;
 
-function snippet(hit: PassageHit, question: string): string {
+function snippet(hit: PassageHit, questionTerms: Set<string>): string {
   const best = bestSentences(
     { number: 0, creatorName: '', videoTitle: '', technique: null, startSeconds: 0, endSeconds: 0, text: hit.text },
-    keyTerms(question),
+    questionTerms,
     2,
   );
   if (best.length <= SNIPPET_CHARS) return best;
@@ -19,6 +19,7 @@ function snippet(hit: PassageHit, question: string): string {
 }
 
 export function toSources(hits: PassageHit[], question: string): Source[] {
+  const terms = keyTerms(question);
   return hits.map((h, i) => ({
     number: i + 1,
     passage_id: h.passage_id,
@@ -28,7 +29,7 @@ export function toSources(hits: PassageHit[], question: string): Source[] {
     end_seconds: h.end_seconds,
     url: timestampUrl(h.video_url, h.start_seconds),
     technique: h.technique,
-    snippet: snippet(h, question),
+    snippet: snippet(h, terms),
     score: Math.round(h.score * 1000) / 1000,
   }));
 }

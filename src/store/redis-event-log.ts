@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
+import { APPEND_EVENTS_LUA } from './append-events-script.js';
 import { DEFAULT_RETENTION, type EventLog, type EventLogHealth, type EventLogRetention, type LoggedEvent, type ReadEvent, type StreamSignal } from './event-log.js';
 
 export interface RedisEventLogOptions {
@@ -13,6 +14,12 @@ export interface RedisEventLogOptions {
 
 type Handler = (streamId: string, signal: StreamSignal) => void;
 type Entry = [id: string, fields: string[]];
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    chrysopediaAppendEvents(numKeys: number, ...args: (string | number)[]): Result<string[], Context>;
+  }
+}
 
 interface PendingAppend {
   streamId: string;
@@ -57,6 +64,8 @@ export class RedisEventLog implements EventLog {
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
     this.blockMs = options.blockMs ?? 5000;
     this.flushMs = options.flushMs ?? 10;
+    // defineCommand sends EVALSHA and falls back to EVAL when a restarted Redis lost the script.
+    client.defineCommand('chrysopediaAppendEvents', { lua: APPEND_EVENTS_LUA });
   }
 
   private key(streamId: string): string {
@@ -69,7 +78,7 @@ export class RedisEventLog implements EventLog {
 
   /**
    * Queued, and sent with every other append of the next `flushMs` (all streams' tokens meanwhile)
-   * as one MULTI: a round trip per token was the largest cost of a streamed answer (CPU on both
+   * in one script call (append-events-script.ts): a round trip per token was the largest cost of a streamed answer (CPU on both
    * sides, a syscall each). Order is kept: one connection, in order. A resumed reader is at most
    * `flushMs` behind; a client resuming from an event the log does not hold yet gets it once flushed.
    */
@@ -90,40 +99,35 @@ export class RedisEventLog implements EventLog {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return Promise.resolve();
-    const tx = this.client.multi();
-    // Each stream's TTL is renewed once, after its last event of the batch (a terminal one shortens it).
-    const ttls = new Map<string, number>();
+    // One script call for the whole batch: a MULTI costs a command object, a promise and a reply per XADD.
+    const keyIndex = new Map<string, number>();
+    const ttls: number[] = [];
+    const eventArgs: (string | number)[] = [];
     for (const { streamId, event: e } of batch) {
       const key = this.key(streamId);
-      const fields = e.terminal ? ['e', e.event, 'd', e.data, 't', '1'] : ['e', e.event, 'd', e.data];
-      tx.xadd(key, 'MAXLEN', '~', this.retention.maxEvents, `0-${e.seq}`, ...fields);
-      ttls.set(key, e.terminal ? this.retention.finishedMs : this.retention.liveMs);
+      let index = keyIndex.get(key);
+      if (index === undefined) {
+        index = keyIndex.size + 1;
+        keyIndex.set(key, index);
+      }
+      // A stream's TTL is its last event's of the batch (a terminal one shortens it).
+      ttls[index - 1] = e.terminal ? this.retention.finishedMs : this.retention.liveMs;
+      eventArgs.push(index, `0-${e.seq}`, e.event, e.data, e.terminal ? '1' : '0');
     }
-    const keys = [...ttls.keys()];
-    for (const key of keys) tx.pexpire(key, ttls.get(key)!);
-    return tx.exec().then(
-      (results) => {
-        if (!results) {
-          const err = new Error('event log: transaction aborted');
+    return this.client
+      .chrysopediaAppendEvents(keyIndex.size, ...keyIndex.keys(), this.retention.maxEvents, batch.length, ...eventArgs, ...ttls)
+      .then(
+        (results) => {
+          batch.forEach((p, i) => {
+            const err = results[i];
+            if (err) p.reject(new Error(`event log: ${err}`));
+            else p.resolve();
+          });
+        },
+        (err: unknown) => {
           for (const p of batch) p.reject(err);
-          return;
-        }
-        // A stream's TTL failing fails its every append of the batch, as when each had its own MULTI.
-        const ttlError = new Map<string, Error>();
-        keys.forEach((key, i) => {
-          const err = results[batch.length + i]?.[0];
-          if (err) ttlError.set(key, err);
-        });
-        batch.forEach((p, i) => {
-          const err = results[i]?.[0] ?? ttlError.get(this.key(p.streamId));
-          if (err) p.reject(err);
-          else p.resolve();
-        });
-      },
-      (err: unknown) => {
-        for (const p of batch) p.reject(err);
-      },
-    );
+        },
+      );
   }
 
   async has(streamId: string): Promise<boolean> {
