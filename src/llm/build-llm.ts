@@ -16,12 +16,12 @@ export function buildLlm(
   const endpoint = { baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY };
   const client = createOpenAiClient(endpoint);
   const primary: LlmTarget = { client, model: config.LLM_MODEL };
-  const primaryStream: StreamTarget = { completions: new CompletionStreams(endpoint, { readPauseMs: config.SSE_COALESCE_MS }), model: config.LLM_MODEL };
+  const primaryStream: StreamTarget = { completions: new CompletionStreams(endpoint), model: config.LLM_MODEL };
   let fallback: StreamTarget | null = null;
   if (config.LLM_FALLBACK_MODEL) {
     // Another endpoint gets its own key only: the primary's key never travels to another host.
     const completions = config.LLM_FALLBACK_BASE_URL
-      ? new CompletionStreams({ baseURL: config.LLM_FALLBACK_BASE_URL, apiKey: config.LLM_FALLBACK_API_KEY }, { readPauseMs: config.SSE_COALESCE_MS })
+      ? new CompletionStreams({ baseURL: config.LLM_FALLBACK_BASE_URL, apiKey: config.LLM_FALLBACK_API_KEY })
       : primaryStream.completions;
     fallback = { completions, model: config.LLM_FALLBACK_MODEL };
   }

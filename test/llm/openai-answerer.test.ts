@@ -160,25 +160,6 @@ describe('OpenAiAnswerer over a fake OpenAI-compatible server', () => {
     }
   });
 
-  it('with readPauseMs, a fast model is read a few times, not once per token, and the whole text arrives', async () => {
-    fake.reset({ text: Array.from({ length: 20 }, (_, i) => `w${i}`).join(' '), tokenIntervalMs: 10 });
-    const completions = new CompletionStreams({ baseURL: fake.baseUrl, apiKey: 'sk-test' }, { readPauseMs: 100 });
-    const paused = new OpenAiAnswerer({
-      primary: { completions, model: 'primary-model' },
-      fallback: null,
-      firstTokenTimeoutMs: 2_000,
-      idleTimeoutMs: 2_000,
-      log: pino({ level: 'silent' }),
-    });
-    const arrivals: number[] = [];
-    const { pieces, error } = await run(paused, request(), () => arrivals.push(performance.now()));
-    expect(error).toBeNull();
-    expect(pieces.join('')).toBe(Array.from({ length: 20 }, (_, i) => `w${i}`).join(' '));
-    // Pieces that came in one read arrive together; a new read is a gap of at least the pause.
-    const reads = 1 + arrivals.slice(1).filter((at, i) => at - arrivals[i]! > 40).length;
-    expect(reads).toBeLessThanOrEqual(5);
-  });
-
   it('ends with llm_timeout when the gap between tokens exceeds the idle timeout', async () => {
     fake.reset({ text: 'one two three', stallAfterTokens: 1 });
     const { pieces, error } = await run(answerer({ idleTimeoutMs: 200 }));
