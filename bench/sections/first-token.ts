@@ -16,6 +16,8 @@ interface Round {
 }
 
 const TARGET = { concurrency: 50, p50: 10, p99: 40 };
+/** Issue 18: 200 streams without queueing. */
+const MANY = { concurrency: 200, p50: 100 };
 
 /**
  * The service's own cost before the first token: request sent → first `token` event received,
@@ -83,6 +85,9 @@ export const firstTokenSection: Section = {
             { target: `first-token overhead p50 ≤ ${TARGET.p50} ms at ${TARGET.concurrency} streams, ${backend.label}`, measured: `${fmt(mid.p50)} ms`, met: mid.p50 <= TARGET.p50 },
             { target: `first-token overhead p99 ≤ ${TARGET.p99} ms at ${TARGET.concurrency} streams, ${backend.label}`, measured: `${fmt(mid.p99)} ms`, met: mid.p99 <= TARGET.p99 },
           );
+        }
+        if (concurrency === MANY.concurrency) {
+          targets.push({ target: `first-token overhead p50 ≤ ${MANY.p50} ms at ${MANY.concurrency} streams, ${backend.label}`, measured: `${fmt(mid.p50)} ms`, met: mid.p50 <= MANY.p50 });
         }
       }
     }

@@ -8,6 +8,9 @@ import { median } from '../lib/stats.js';
 import type { Section, SectionResult, TargetCheck } from './section.js';
 
 const TARGET_RATIO = 0.4;
+/** Server CPU per chat against the bare route's per request, in the same run (issue 18). */
+const CPU_RATIO_TARGET = { postgres: 8, pglite: 20 } as const;
+const PG_CPU_RATIO_TARGET = 9;
 
 interface Contender {
   label: string;
@@ -114,7 +117,33 @@ export const throughputSection: Section = {
           met: rate / bareRate >= TARGET_RATIO,
         });
       }
-      return [c.label, Math.round(rate), c.perSecond.map((x) => Math.round(x)).join(', '), `${fmt((rate / bareRate) * 100, 1)} %`, fmt(cpu, 2), c.failures.join('; ') || 'none'];
+      figures[`${c.key}.cpu_ratio_to_bare`] = cpu / bareCpu;
+      if (services.includes(c)) {
+        const limit = CPU_RATIO_TARGET[c.key as keyof typeof CPU_RATIO_TARGET];
+        targets.push({
+          target: `server CPU per chat ≤ ${limit}× the bare route's, ${c.label.replace('chat, ', '')}`,
+          measured: `${fmt(cpu / bareCpu, 1)}× (${fmt(cpu, 2)} ms against ${fmt(bareCpu, 2)} ms)`,
+          met: cpu / bareCpu <= limit,
+        });
+        const pgCpu = c.machine.length > 0 ? median(c.machine.map((m) => m.parts.PostgreSQL ?? 0)) : Number.NaN;
+        if (c.key === 'postgres' && Number.isFinite(pgCpu)) {
+          figures[`${c.key}.postgres_cpu_ratio_to_bare`] = pgCpu / bareCpu;
+          targets.push({
+            target: `PostgreSQL's CPU per chat ≤ ${PG_CPU_RATIO_TARGET}× the bare route's server CPU`,
+            measured: `${fmt(pgCpu / bareCpu, 1)}× (${fmt(pgCpu, 2)} ms)`,
+            met: pgCpu / bareCpu <= PG_CPU_RATIO_TARGET,
+          });
+        }
+      }
+      return [
+        c.label,
+        Math.round(rate),
+        c.perSecond.map((x) => Math.round(x)).join(', '),
+        `${fmt((rate / bareRate) * 100, 1)} %`,
+        fmt(cpu, 2),
+        `${fmt(cpu / bareCpu, 1)}×`,
+        c.failures.join('; ') || 'none',
+      ];
     });
     const machine = machineTable(contenders, services, bareRate);
     const markdown = [
@@ -124,9 +153,10 @@ export const throughputSection: Section = {
       '(`writeSse`), so the bytes on the wire and the writes are the same and only the service\'s work is missing. The last row writes',
       'the same bytes in one write, to show what per-event writes cost. Only streams that ended with `done` count. *CPU ms / request*',
       'is the process\'s user + system CPU time over the round divided by the requests it served: the cost of one request, which',
-      'other work on the machine distorts much less than requests/s (the target\'s ratio in CPU terms is given beside it).',
+      'other work on the machine distorts much less than requests/s (the target\'s ratio in CPU terms is given beside it);',
+      '*CPU × bare* is that cost over the bare route\'s in the same round set, the figure that holds from run to run.',
       '',
-      table(['server', 'requests/s (median)', 'rounds', 'of bare', 'CPU ms / request', 'failures'], rows, [false, true, true, true, true, false]),
+      table(['server', 'requests/s (median)', 'rounds', 'of bare', 'CPU ms / request', 'CPU × bare', 'failures'], rows, [false, true, true, true, true, true, false]),
       '',
       ...targets.map((t) => `- ${t.target}: ${t.measured} — ${verdict(t.met)}`),
       ...(machine ? ['', machine.markdown] : []),
