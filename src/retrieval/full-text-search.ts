@@ -33,7 +33,14 @@ const ONE_STATEMENT_NDOC = 400;
 // words, $3: their variants, space-separated; only unknown words' variants are stemmed), and the
 // other ways the knowledge base may write a compound ($4, $5: adjacent word pairs; $6, $7: a word's splits).
 const TERMS_SQL = `
-WITH typed AS (
+WITH terms AS MATERIALIZED (
+  -- Each lexeme's document frequency by one primary-key lookup: joined, kb_terms would be read
+  -- whole for a hash join, which the planner costs lower on a small knowledge base (and takes ten
+  -- times longer).
+  SELECT u.lexeme, u.positions, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = u.lexeme) AS ndoc
+  FROM unnest(to_tsvector('english', $1)) AS u
+),
+typed AS (
   SELECT w.word, w.variants, (ts_lexize('english_stem', w.word))[1] AS stem
   FROM unnest($2::text[], $3::text[]) AS w(word, variants)
 ),
@@ -69,21 +76,21 @@ compounds AS (
   FROM (SELECT key, lexemes, ndoc FROM joined UNION SELECT hyphenated, lexemes, ndoc FROM joined WHERE hyphenated IS NOT NULL
         UNION SELECT key, lexemes, ndoc FROM split) c
 )
-SELECT t.lexeme, t.positions::int[] AS positions, coalesce(k.ndoc, 0)::int AS ndoc,
+SELECT t.lexeme, t.positions::int[] AS positions, coalesce(t.ndoc, 0)::int AS ndoc,
   (SELECT list FROM compounds) AS compounds,
   coalesce(c.candidates, '[]'::json) AS candidates,
   (SELECT min(ty.word) FROM typed ty WHERE ty.stem = t.lexeme) AS typed,
   coalesce(f.fixes, '[]'::json) AS fixes,
   coalesce((SELECT value FROM kb_stats WHERE key = 'passages'), 0)::int AS total
-FROM unnest(to_tsvector('english', $1)) AS t
-LEFT JOIN kb_terms k ON k.lexeme = t.lexeme
+FROM terms t
 LEFT JOIN fixes f ON f.stem = t.lexeme
 LEFT JOIN LATERAL (
-  SELECT json_agg(json_build_object('lexeme', s.lexeme, 'ndoc', s.ndoc, 'similarity', s.sim) ORDER BY s.sim DESC) AS candidates
+  SELECT json_agg(json_build_object('lexeme', s.lexeme, 'ndoc', s.ndoc, 'similarity', s.sim) ORDER BY s.sim DESC, s.ndoc DESC, s.lexeme) AS candidates
   FROM (
     SELECT kt.lexeme, kt.ndoc, similarity(kt.lexeme, t.lexeme)::float8 AS sim
     FROM kb_terms kt
-    WHERE k.lexeme IS NULL AND char_length(t.lexeme) >= 4 AND kt.lexeme % t.lexeme
+    -- ndoc > 0 (always true) lets the trigram index, a partial one, serve this lookup (migration 0007).
+    WHERE t.ndoc IS NULL AND char_length(t.lexeme) >= 4 AND kt.lexeme % t.lexeme AND kt.ndoc > 0
     ORDER BY sim DESC, kt.ndoc DESC, kt.lexeme
     LIMIT 5
   ) s
@@ -142,7 +149,7 @@ export class FullTextSearch implements PassageSearch {
       variants,
       ...pairs,
       ...splits,
-    ]);
+    ], { prepare: true });
     const compounds = new Map<string, Compound[]>();
     for (const c of rows[0]?.compounds ?? []) compounds.set(c.key, [...(compounds.get(c.key) ?? []), { lexemes: c.lexemes, ndoc: c.ndoc }]);
     const concepts = rows.length === 0 ? [] : buildConcepts(rows, glossary, this.conceptOptions, typos ? rank : () => undefined, compounds);
@@ -188,6 +195,8 @@ export class FullTextSearch implements PassageSearch {
           limit,
           minCoverage,
         });
+        // Not prepared: its text depends on the question's shape, and each named statement holds
+        // a few hundred KB on every connection (decision 0011).
         return this.db.query<Row>(sql, params);
       };
       const hits = await this.topK(run, p, floor, scope, limit, { manyCandidates, oneStatement, anyMeaningful });
