@@ -3,7 +3,7 @@ import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
-import { searchStatement, type SqlConcept } from './search-sql.js';
+import { scopedSearchStatement, searchStatement, type SqlConcept } from './search-sql.js';
 import { mayBeTypo } from './typo-correction.js';
 import { compoundCandidates, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
@@ -199,7 +199,9 @@ export class FullTextSearch implements PassageSearch {
         // a few hundred KB on every connection (decision 0011).
         return this.db.query<Row>(sql, params);
       };
-      const hits = await this.topK(run, p, floor, scope, limit, { manyCandidates, oneStatement, anyMeaningful });
+      return tierOf(await this.topK(run, p, floor, scope, limit, { manyCandidates, oneStatement, anyMeaningful }));
+    };
+    const tierOf = (hits: Row[]): RankedTier => {
       let relevance = 0;
       let relevant = false;
       let strength = 0;
@@ -211,8 +213,24 @@ export class FullTextSearch implements PassageSearch {
       }
       return { hits: hits.map(strip), relevant, relevance, strength };
     };
+    const rankEach = async (scopes: readonly SearchScope[], limit: number): Promise<RankedTier[]> => {
+      // Where one statement scores every candidate (a small knowledge base), creators' scopes and
+      // the whole knowledge base are ranked in one: each passage is scored once, one round trip.
+      if (!oneStatement || scopes.length < 2 || scopes.some((s) => s.genres)) return Promise.all(scopes.map((s) => rankScope(s, limit)));
+      const { sql, params } = scopedSearchStatement({
+        concepts: sqlConcepts,
+        any: p.any,
+        reachable: anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`,
+        creators: scopes.map((s) => s.creator ?? null),
+        limit,
+        minCoverage: 0,
+      });
+      const rows = await this.db.query<Row & { scope: number }>(sql, params);
+      return scopes.map((_, i) => tierOf(rows.filter((r) => r.scope === i).map(({ scope: _scope, ...hit }) => hit)));
+    };
     return {
       rank: rankScope,
+      rankEach,
       search: async (scope, limit) => {
         const tier = await rankScope(scope, limit);
         return tier.relevant ? tier.hits : [];
