@@ -119,7 +119,8 @@ floored AS MATERIALIZED (
   WHERE ${coverage} >= $4::float8
 ),
 scopes AS (SELECT (s.i - 1)::int AS scope, s.creator FROM unnest($2::text[]) WITH ORDINALITY AS s(creator, i)),
-kth AS (
+-- Materialized: inlined, each scope's K-th best would be worked out again for every passage.
+kth AS MATERIALIZED (
   SELECT s.scope, s.creator, coalesce((SELECT min(k.base) FROM (SELECT f.base FROM floored f
     WHERE s.creator IS NULL OR f.creator_slug = s.creator ORDER BY f.base DESC LIMIT $3) k), 0) AS base
   FROM scopes s
