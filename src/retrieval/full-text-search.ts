@@ -34,42 +34,53 @@ const ONE_STATEMENT_NDOC = 400;
 // other ways the knowledge base may write a compound ($4, $5: adjacent word pairs; $6, $7: a word's splits).
 const TERMS_SQL = `
 WITH terms AS MATERIALIZED (
-  -- Each lexeme's document frequency by one primary-key lookup: joined, kb_terms would be read
-  -- whole for a hash join, which the planner costs lower on a small knowledge base (and takes ten
-  -- times longer).
+  -- Every document frequency is read by one primary-key lookup (a scalar subquery, in CTEs
+  -- materialized so that each runs once): joined, kb_terms would be read whole for a hash join,
+  -- which the planner costs lower on a small knowledge base (and takes ten times longer).
   SELECT u.lexeme, u.positions, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = u.lexeme) AS ndoc
   FROM unnest(to_tsvector('english', $1)) AS u
 ),
-typed AS (
-  SELECT w.word, w.variants, (ts_lexize('english_stem', w.word))[1] AS stem
+typed AS MATERIALIZED (
+  SELECT w.word, w.variants, l.stem, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.stem) AS ndoc
   FROM unnest($2::text[], $3::text[]) AS w(word, variants)
+  CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', w.word))[1] AS stem) l
 ),
-fixes AS (
-  SELECT w.stem, json_agg(json_build_object('word', v.word, 'lexeme', kt.lexeme, 'ndoc', kt.ndoc)) AS fixes
-  FROM (SELECT * FROM typed t WHERE t.stem IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kb_terms k WHERE k.lexeme = t.stem)) w
+variants AS MATERIALIZED (
+  -- The variants of each typed word no passage holds, stemmed.
+  SELECT w.stem, v.word, s.lexeme, (SELECT kt.ndoc FROM kb_terms kt WHERE kt.lexeme = s.lexeme) AS ndoc
+  FROM typed w
   CROSS JOIN LATERAL unnest(string_to_array(w.variants, ' ')) AS v(word)
   CROSS JOIN LATERAL unnest(ts_lexize('english_stem', v.word)) AS s(lexeme)
-  JOIN kb_terms kt ON kt.lexeme = s.lexeme
-  GROUP BY w.stem
+  WHERE w.stem IS NOT NULL AND w.ndoc IS NULL
 ),
-joined AS (
+fixes AS (
+  SELECT v.stem, json_agg(json_build_object('word', v.word, 'lexeme', v.lexeme, 'ndoc', v.ndoc)) AS fixes
+  FROM variants v
+  WHERE v.ndoc IS NOT NULL
+  GROUP BY v.stem
+),
+pairs AS MATERIALIZED (
   -- Two adjacent words written as one by the knowledge base ("side chain", "side-chain": 'sidechain').
-  SELECT l.la || ' ' || l.lb AS key, l.lh AS hyphenated, ARRAY[l.lj] AS lexemes, kj.ndoc
+  SELECT l.la, l.lb, l.lj, l.lh, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.lj) AS ndoc
   FROM unnest($4::text[], $5::text[]) AS pr(a, b)
   CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', pr.a))[1] AS la, (ts_lexize('english_stem', pr.b))[1] AS lb,
     (ts_lexize('english_stem', pr.a || pr.b))[1] AS lj, (ts_lexize('english_stem', pr.a || '-' || pr.b))[1] AS lh) l
-  JOIN kb_terms kj ON kj.lexeme = l.lj
   WHERE l.la IS NOT NULL AND l.lb IS NOT NULL
 ),
-split AS (
+joined AS (
+  SELECT p.la || ' ' || p.lb AS key, p.lh AS hyphenated, ARRAY[p.lj] AS lexemes, p.ndoc FROM pairs p WHERE p.ndoc IS NOT NULL
+),
+splits AS MATERIALIZED (
   -- One word written as two ("sidechain": 'side' <-> 'chain'), both parts known.
-  SELECT l.lw AS key, ARRAY[l.la, l.lb] AS lexemes, least(ka.ndoc, kb.ndoc) AS ndoc
+  SELECT l.lw, l.la, l.lb, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.la) AS na,
+    (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.lb) AS nb
   FROM unnest($6::text[], $7::text[]) AS sp(a, b)
   CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', sp.a || sp.b))[1] AS lw, (ts_lexize('english_stem', sp.a))[1] AS la,
     (ts_lexize('english_stem', sp.b))[1] AS lb) l
-  JOIN kb_terms ka ON ka.lexeme = l.la
-  JOIN kb_terms kb ON kb.lexeme = l.lb
   WHERE l.lw IS NOT NULL
+),
+split AS (
+  SELECT s.lw AS key, ARRAY[s.la, s.lb] AS lexemes, least(s.na, s.nb) AS ndoc FROM splits s WHERE s.na IS NOT NULL AND s.nb IS NOT NULL
 ),
 compounds AS (
   SELECT json_agg(json_build_object('key', c.key, 'lexemes', c.lexemes, 'ndoc', c.ndoc)) AS list
