@@ -8,7 +8,9 @@
  * (/proc/<pid>/schedstat, ns), on PGlite this process's CPU time in the call (it runs on this
  * thread).
  * `--explain FILE`: EXPLAIN (ANALYZE, BUFFERS) of each statement of one warm round of the 8
- * questions, on PostgreSQL (FILE) and PGlite (FILE-pglite). BENCH_PG_URL as for `npm run bench`.
+ * questions, on PostgreSQL (FILE) and PGlite (FILE-pglite). `PROBE_DUMP=FILE`: that round's
+ * statements and parameters as JSON. BENCH_PG_URL as for `npm run bench`. Comparing two versions:
+ * chat-statements-ab.ts, which runs both in one process.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
