@@ -1,5 +1,5 @@
 import type { CascadeTier } from '../contract/chat-events.js';
-import type { PassageHit, PassageSearch } from '../retrieval/passage-search.js';
+import type { PassageHit, PassageSearch, RankedTier } from '../retrieval/passage-search.js';
 
 export type { CascadeTier };
 
@@ -36,7 +36,7 @@ export async function runCascade(
     const global = await plan.rank({}, topK);
     return global.relevant ? { tier: 'global', hits: global.hits } : { tier: 'none', hits: [] };
   }
-  const [own, global] = await Promise.all([plan.rank({ creator: creator.slug }, topK), plan.rank({}, topK)]);
+  const [own, global] = (await plan.rankEach([{ creator: creator.slug }, {}], topK)) as [RankedTier, RankedTier];
   const bar = NARROW_TIER_SHARE * global.strength;
   if (own.relevant && own.strength >= bar) return { tier: 'creator', hits: own.hits };
   if (creator.genres.length > 0) {

@@ -35,14 +35,21 @@ export class HybridSearch implements PassageSearch {
     const { fullText, vectors, minSimilarity } = this.options;
     const [text, vector] = await Promise.all([fullText.plan(query), this.embedQuestion(query)]);
     if (!vector) return text;
-    const rank = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
-      const [byText, byVector] = await Promise.all([text.rank(scope, limit), vectors.nearest(vector, scope, limit)]);
+    const fused = (byText: RankedTier, byVector: VectorHit[], limit: number): RankedTier => {
       const near = byVector.filter((h) => h.similarity >= minSimilarity);
       const relevant = byText.relevant || near.length > 0;
       return { hits: relevant ? fuse(byText.hits, near, limit) : [], relevant, relevance: byText.relevance, strength: byText.strength };
     };
+    const rank = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
+      const [byText, byVector] = await Promise.all([text.rank(scope, limit), vectors.nearest(vector, scope, limit)]);
+      return fused(byText, byVector, limit);
+    };
     return {
       rank,
+      rankEach: async (scopes, limit) => {
+        const [byText, byVector] = await Promise.all([text.rankEach(scopes, limit), Promise.all(scopes.map((s) => vectors.nearest(vector, s, limit)))]);
+        return scopes.map((_, i) => fused(byText[i]!, byVector[i]!, limit));
+      },
       search: async (scope, limit) => (await rank(scope, limit)).hits,
     };
   }

@@ -39,6 +39,8 @@ export interface RankedTier {
 export interface SearchPlan {
   /** The scope's passages ranked, and the verdict on their relevance. */
   rank(scope: SearchScope, limit: number): Promise<RankedTier>;
+  /** rank() of each scope, in order: the same tiers, in fewer statements where the plan can. */
+  rankEach(scopes: readonly SearchScope[], limit: number): Promise<RankedTier[]>;
   /** rank(), keeping the hits only when relevant: empty means nothing here. */
   search(scope: SearchScope, limit: number): Promise<PassageHit[]>;
 }
@@ -46,6 +48,7 @@ export interface SearchPlan {
 /** The empty plan: a question with nothing to search for. */
 export const EMPTY_PLAN: SearchPlan = {
   rank: async () => ({ hits: [], relevant: false, relevance: 0, strength: 0 }),
+  rankEach: async (scopes) => scopes.map(() => ({ hits: [], relevant: false, relevance: 0, strength: 0 })),
   search: async () => [],
 };
 

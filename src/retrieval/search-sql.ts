@@ -34,19 +34,7 @@ export interface SearchStatement {
  */
 export function searchStatement(s: SearchStatement): { sql: string; params: unknown[] } {
   const params: unknown[] = [s.any, s.creator, s.genres, s.limit, s.minCoverage, s.reachable];
-  const param = (value: unknown, type: string) => {
-    params.push(value);
-    return `$${params.length}::${type}`;
-  };
-  const total = s.concepts.reduce((sum, c) => sum + c.weight, 0);
-  const W = param(total, 'float8');
-  const held = (c: SqlConcept, column: 'query' | 'inTechnique' | 'inTitle', tsv: string) =>
-    `CASE ${c.alternatives.map((a) => `WHEN ${tsv} @@ ${param(a[column], 'tsquery')} THEN ${param(a.credit, 'float8')}`).join(' ')} ELSE 0 END`;
-  const weights = s.concepts.map((c) => param(c.weight, 'float8'));
-  const anywhere = s.concepts.map((c, i) => `${held(c, 'query', 'p.tsv')} AS h${i}`);
-  const share = (column: 'inTechnique' | 'inTitle') =>
-    `(${s.concepts.map((c, i) => `${weights[i]} * CASE WHEN h${i} > 0 THEN ${held(c, column, 'h.tsv')} ELSE 0 END`).join(' + ')}) / ${W}`;
-  const coverage = `(${s.concepts.map((_, i) => `${weights[i]} * h${i}`).join(' + ')}) / ${W}`;
+  const { anywhere, coverage, share } = conceptColumns(s.concepts, params);
   const sql = `
 WITH held AS (
   SELECT p.id, p.tsv, ${anywhere.join(', ')}
@@ -76,5 +64,83 @@ JOIN creators cr ON cr.slug = p.creator_slug
 WHERE f.base > kth.base - 0.1000001
 ORDER BY score DESC, p.id COLLATE "C"
 LIMIT $4`;
+  return { sql, params };
+}
+
+/**
+ * The concepts' columns of a search statement, their values pushed onto `params`: what each
+ * passage holds of each concept (`h0`, `h1`, … of the `held` CTE, over `p.tsv`), its coverage and
+ * its share held in the technique or the title (over `h.tsv`, pushed when asked for).
+ */
+function conceptColumns(concepts: SqlConcept[], params: unknown[]) {
+  const param = (value: unknown, type: string) => {
+    params.push(value);
+    return `$${params.length}::${type}`;
+  };
+  const total = concepts.reduce((sum, c) => sum + c.weight, 0);
+  const W = param(total, 'float8');
+  const held = (c: SqlConcept, column: 'query' | 'inTechnique' | 'inTitle', tsv: string) =>
+    `CASE ${c.alternatives.map((a) => `WHEN ${tsv} @@ ${param(a[column], 'tsquery')} THEN ${param(a.credit, 'float8')}`).join(' ')} ELSE 0 END`;
+  const weights = concepts.map((c) => param(c.weight, 'float8'));
+  const anywhere = concepts.map((c, i) => `${held(c, 'query', 'p.tsv')} AS h${i}`);
+  const share = (column: 'inTechnique' | 'inTitle') =>
+    `(${concepts.map((c, i) => `${weights[i]} * CASE WHEN h${i} > 0 THEN ${held(c, column, 'h.tsv')} ELSE 0 END`).join(' + ')}) / ${W}`;
+  const coverage = `(${concepts.map((_, i) => `${weights[i]} * h${i}`).join(' + ')}) / ${W}`;
+  return { anywhere, coverage, share };
+}
+
+export interface ScopedSearchStatement extends Omit<SearchStatement, 'candidatesBy' | 'creator' | 'genres'> {
+  /** One scope each: a creator's passages, or null for the whole knowledge base. */
+  creators: (string | null)[];
+}
+
+/**
+ * searchStatement's ranking of several scopes at once, over the same candidates (every passage
+ * holding `reachable`): each passage is scored once, and each scope's top K is the one
+ * searchStatement gives for it alone (the same base, K-th best bound, score and order, within
+ * the scope). Rows carry their scope's index (0-based) and come in scope order, best first.
+ */
+export function scopedSearchStatement(s: ScopedSearchStatement): { sql: string; params: unknown[] } {
+  const params: unknown[] = [s.any, s.creators, s.limit, s.minCoverage, s.reachable];
+  const { anywhere, coverage, share } = conceptColumns(s.concepts, params);
+  const everywhere = s.creators.includes(null);
+  const sql = `
+WITH held AS (
+  SELECT p.id, p.tsv, p.creator_slug, ${anywhere.join(', ')}
+  FROM passages p
+  WHERE p.tsv @@ $5::tsquery${everywhere ? '' : '\n    AND p.creator_slug = ANY($2::text[])'}
+  -- A fence: without it the planner pastes each concept's CASE into every place that reads it.
+  OFFSET 0
+),
+floored AS MATERIALIZED (
+  SELECT h.id, h.creator_slug, 0.5 * ${coverage} + 0.3 * ${share('inTechnique')} + 0.1 * ${share('inTitle')} AS base,
+    ARRAY[${s.concepts.map((_, i) => `h${i}`).join(', ')}]::float8[] AS held
+  FROM held h
+  WHERE ${coverage} >= $4::float8
+),
+scopes AS (SELECT (s.i - 1)::int AS scope, s.creator FROM unnest($2::text[]) WITH ORDINALITY AS s(creator, i)),
+-- Materialized: inlined, each scope's K-th best would be worked out again for every passage.
+kth AS MATERIALIZED (
+  SELECT s.scope, s.creator, coalesce((SELECT min(k.base) FROM (SELECT f.base FROM floored f
+    WHERE s.creator IS NULL OR f.creator_slug = s.creator ORDER BY f.base DESC LIMIT $3) k), 0) AS base
+  FROM scopes s
+),
+scored AS (
+  SELECT k.scope, p.id AS passage_id, p.video_id, v.title AS video_title, v.url AS video_url,
+    p.creator_slug, cr.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text,
+    round((f.base + 0.1 * ts_rank_cd('{0.1,0.4,0.7,1.0}', p.tsv, $1::tsquery, 32))::numeric, 9)::float8 AS score,
+    f.base::float8 AS base, f.held
+  FROM kth k
+  JOIN floored f ON (k.creator IS NULL OR f.creator_slug = k.creator) AND f.base > k.base - 0.1000001
+  JOIN passages p ON p.id = f.id
+  JOIN videos v ON v.id = p.video_id
+  JOIN creators cr ON cr.slug = p.creator_slug
+),
+ranked AS (
+  SELECT sc.*, row_number() OVER (PARTITION BY sc.scope ORDER BY sc.score DESC, sc.passage_id COLLATE "C") AS n FROM scored sc
+)
+SELECT scope, passage_id, video_id, video_title, video_url, creator_slug, creator_name, start_seconds, end_seconds,
+  technique, text, score, base, held
+FROM ranked WHERE n <= $3 ORDER BY scope, n`;
   return { sql, params };
 }

@@ -4,6 +4,7 @@ import * as m0003 from './0003-api-tokens.js';
 import * as m0004 from './0004-kb-terms-trigram.js';
 import * as m0005 from './0005-personality-weight-double.js';
 import * as m0006 from './0006-passages-technique-tsv.js';
+import * as m0007 from './0007-kb-terms-trigram-partial.js';
 
 export interface Migration {
   name: string;
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** In order; a migration, once released, is never edited: add the next one instead. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];

@@ -39,9 +39,10 @@ export class PgConversationStore implements ConversationStore {
       `INSERT INTO conversations (id, user_id, creator_slug, title) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [id, userId, creatorSlug, title.slice(0, 200)],
+      { prepare: true },
     );
     if (created.length > 0) return true;
-    const rows = await this.db.query(`SELECT 1 FROM conversations c WHERE c.id = $1 AND ${MAY_USE}`, [id, userId]);
+    const rows = await this.db.query(`SELECT 1 FROM conversations c WHERE c.id = $1 AND ${MAY_USE}`, [id, userId], { prepare: true });
     return rows.length > 0;
   }
 
@@ -52,6 +53,7 @@ export class PgConversationStore implements ConversationStore {
          WHERE t.conversation_id = $1 AND t.finish_reason <> 'streaming' ORDER BY t.seq DESC LIMIT $2) r
        ORDER BY r.seq`,
       [conversationId, n],
+      { prepare: true },
     );
     return rows.map(({ seq: _seq, ...t }: TurnRecord & { seq?: unknown }) => t);
   }
@@ -70,6 +72,7 @@ export class PgConversationStore implements ConversationStore {
          )
          ${insertTurn}`,
         [...params, t.newConversation.userId, t.newConversation.title.slice(0, 200)],
+        { prepare: true },
       );
       return;
     }
@@ -77,6 +80,7 @@ export class PgConversationStore implements ConversationStore {
       `WITH turn AS (${insertTurn} RETURNING conversation_id)
        UPDATE conversations SET updated_at = now() WHERE id = (SELECT conversation_id FROM turn)`,
       params,
+      { prepare: true },
     );
   }
 
@@ -96,6 +100,7 @@ export class PgConversationStore implements ConversationStore {
         JSON.stringify(r.citations),
         JSON.stringify(r.invalidCitations),
       ],
+      { prepare: true },
     );
   }
 

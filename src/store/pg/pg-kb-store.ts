@@ -155,7 +155,7 @@ export class PgKbStore implements KbStore {
   }
 
   async getCreatorProfile(slug: string): Promise<CreatorProfile | null> {
-    const [row] = await this.db.query<CreatorProfile>('SELECT slug, name, genres, personality FROM creators WHERE slug = $1', [slug]);
+    const [row] = await this.db.query<CreatorProfile>('SELECT slug, name, genres, personality FROM creators WHERE slug = $1', [slug], { prepare: true });
     return row ? { ...row, personality: row.personality ?? null } : null;
   }
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { StorageUnavailableError } from '../../errors.js';
-import type { Db, Queryable } from '../db.js';
+import type { Db, Queryable, QueryOptions } from '../db.js';
 
 // SQLSTATE classes that mean "the database is not there right now", not "your SQL is wrong".
 const unavailableStates = /^(08|53|57P0[1-3])/;
@@ -22,6 +22,12 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A guard: at most this many texts become named statements. Each holds a few hundred KB on every
+ * connection of the pool (its parse tree and plans), so only fixed texts are meant to be prepared.
+ */
+export const MAX_PREPARED = 32;
+
 export interface PostgresOptions {
   connectionString: string;
   max?: number;
@@ -32,6 +38,8 @@ export interface PostgresOptions {
 export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
+  /** Statement names by text, the same on every connection (pg prepares each on first use). */
+  private readonly names = new Map<string, string>();
 
   constructor(options: PostgresOptions) {
     this.pool = new pg.Pool({
@@ -44,8 +52,17 @@ export class PostgresDb implements Db {
     this.pool.on('error', () => undefined);
   }
 
-  query<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return guarded(async () => (await this.pool.query(sql, params as unknown[])).rows as T[]);
+  query<T extends object>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<T[]> {
+    return guarded(async () => (await this.pool.query(this.config(sql, params, options))).rows as T[]);
+  }
+
+  private config(text: string, params: readonly unknown[], options?: QueryOptions): pg.QueryConfig {
+    let name = options?.prepare ? this.names.get(text) : undefined;
+    if (options?.prepare && name === undefined && this.names.size < MAX_PREPARED) {
+      name = `chrysopedia_${this.names.size + 1}`;
+      this.names.set(text, name);
+    }
+    return { text, values: params as unknown[], ...(name ? { name } : {}) };
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -54,8 +71,8 @@ export class PostgresDb implements Db {
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
-            (await client.query(sql, params as unknown[])).rows as R[],
+          query: async <R extends object>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) =>
+            (await client.query(this.config(sql, params, options))).rows as R[],
           exec: async (sql: string) => {
             await client.query(sql);
           },
