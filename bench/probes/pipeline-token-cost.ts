@@ -27,7 +27,8 @@ const answerer: Answerer = {
   },
 };
 const db = await PgliteDb.open();
-const config = configFrom({ LOG_LEVEL: 'silent', RATE_LIMIT_IP_PER_HOUR: '1000000' });
+// SSE_COALESCE_MS from the environment, to compare (default 50).
+const config = configFrom({ LOG_LEVEL: 'silent', RATE_LIMIT_IP_PER_HOUR: '1000000', SSE_COALESCE_MS: process.env.SSE_COALESCE_MS ?? '50' });
 const deps = await buildDeps(config, pino({ level: 'silent' }), { db, answerer });
 const app = await buildApp(deps);
 await app.listen({ port: 0, host: '127.0.0.1' });
