@@ -4,6 +4,7 @@ import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type 
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
 import { scopedSearchStatement, searchStatement, type SqlConcept } from './search-sql.js';
+import { TERMS_SQL } from './terms-sql.js';
 import { mayBeTypo } from './typo-correction.js';
 import { compoundCandidates, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
@@ -25,87 +26,6 @@ const MEANINGFUL_NDOC_BUDGET = 250;
 
 /** When the question's known words are in at most this many passages together, one statement scores them all. */
 const ONE_STATEMENT_NDOC = 400;
-
-
-// The question's lexemes with their document frequency; for a word no passage holds, the known
-// lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`), and, for
-// the word as typed (4+ letters), the words one edit from it whose stem a passage holds ($2: the
-// words, $3: their variants, space-separated; only unknown words' variants are stemmed), and the
-// other ways the knowledge base may write a compound ($4, $5: adjacent word pairs; $6, $7: a word's splits).
-const TERMS_SQL = `
-WITH terms AS MATERIALIZED (
-  -- Every document frequency is read by one primary-key lookup (a scalar subquery, in CTEs
-  -- materialized so that each runs once): joined, kb_terms would be read whole for a hash join,
-  -- which the planner costs lower on a small knowledge base (and takes ten times longer).
-  SELECT u.lexeme, u.positions, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = u.lexeme) AS ndoc
-  FROM unnest(to_tsvector('english', $1)) AS u
-),
-typed AS MATERIALIZED (
-  SELECT w.word, w.variants, l.stem, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.stem) AS ndoc
-  FROM unnest($2::text[], $3::text[]) AS w(word, variants)
-  CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', w.word))[1] AS stem) l
-),
-variants AS MATERIALIZED (
-  -- The variants of each typed word no passage holds, stemmed.
-  SELECT w.stem, v.word, s.lexeme, (SELECT kt.ndoc FROM kb_terms kt WHERE kt.lexeme = s.lexeme) AS ndoc
-  FROM typed w
-  CROSS JOIN LATERAL unnest(string_to_array(w.variants, ' ')) AS v(word)
-  CROSS JOIN LATERAL unnest(ts_lexize('english_stem', v.word)) AS s(lexeme)
-  WHERE w.stem IS NOT NULL AND w.ndoc IS NULL
-),
-fixes AS (
-  SELECT v.stem, json_agg(json_build_object('word', v.word, 'lexeme', v.lexeme, 'ndoc', v.ndoc)) AS fixes
-  FROM variants v
-  WHERE v.ndoc IS NOT NULL
-  GROUP BY v.stem
-),
-pairs AS MATERIALIZED (
-  -- Two adjacent words written as one by the knowledge base ("side chain", "side-chain": 'sidechain').
-  SELECT l.la, l.lb, l.lj, l.lh, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.lj) AS ndoc
-  FROM unnest($4::text[], $5::text[]) AS pr(a, b)
-  CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', pr.a))[1] AS la, (ts_lexize('english_stem', pr.b))[1] AS lb,
-    (ts_lexize('english_stem', pr.a || pr.b))[1] AS lj, (ts_lexize('english_stem', pr.a || '-' || pr.b))[1] AS lh) l
-  WHERE l.la IS NOT NULL AND l.lb IS NOT NULL
-),
-joined AS (
-  SELECT p.la || ' ' || p.lb AS key, p.lh AS hyphenated, ARRAY[p.lj] AS lexemes, p.ndoc FROM pairs p WHERE p.ndoc IS NOT NULL
-),
-splits AS MATERIALIZED (
-  -- One word written as two ("sidechain": 'side' <-> 'chain'), both parts known.
-  SELECT l.lw, l.la, l.lb, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.la) AS na,
-    (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.lb) AS nb
-  FROM unnest($6::text[], $7::text[]) AS sp(a, b)
-  CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', sp.a || sp.b))[1] AS lw, (ts_lexize('english_stem', sp.a))[1] AS la,
-    (ts_lexize('english_stem', sp.b))[1] AS lb) l
-  WHERE l.lw IS NOT NULL
-),
-split AS (
-  SELECT s.lw AS key, ARRAY[s.la, s.lb] AS lexemes, least(s.na, s.nb) AS ndoc FROM splits s WHERE s.na IS NOT NULL AND s.nb IS NOT NULL
-),
-compounds AS (
-  SELECT json_agg(json_build_object('key', c.key, 'lexemes', c.lexemes, 'ndoc', c.ndoc)) AS list
-  FROM (SELECT key, lexemes, ndoc FROM joined UNION SELECT hyphenated, lexemes, ndoc FROM joined WHERE hyphenated IS NOT NULL
-        UNION SELECT key, lexemes, ndoc FROM split) c
-)
-SELECT t.lexeme, t.positions::int[] AS positions, coalesce(t.ndoc, 0)::int AS ndoc,
-  (SELECT list FROM compounds) AS compounds,
-  coalesce(c.candidates, '[]'::json) AS candidates,
-  (SELECT min(ty.word) FROM typed ty WHERE ty.stem = t.lexeme) AS typed,
-  coalesce(f.fixes, '[]'::json) AS fixes,
-  coalesce((SELECT value FROM kb_stats WHERE key = 'passages'), 0)::int AS total
-FROM terms t
-LEFT JOIN fixes f ON f.stem = t.lexeme
-LEFT JOIN LATERAL (
-  SELECT json_agg(json_build_object('lexeme', s.lexeme, 'ndoc', s.ndoc, 'similarity', s.sim) ORDER BY s.sim DESC, s.ndoc DESC, s.lexeme) AS candidates
-  FROM (
-    SELECT kt.lexeme, kt.ndoc, similarity(kt.lexeme, t.lexeme)::float8 AS sim
-    FROM kb_terms kt
-    -- ndoc > 0 (always true) lets the trigram index, a partial one, serve this lookup (migration 0007).
-    WHERE t.ndoc IS NULL AND char_length(t.lexeme) >= 4 AND kt.lexeme % t.lexeme AND kt.ndoc > 0
-    ORDER BY sim DESC, kt.ndoc DESC, kt.lexeme
-    LIMIT 5
-  ) s
-) c ON true`;
 
 /** Above this many likely candidates, a first pass over the passages' techniques raises the bar. */
 const FIRST_PASS_MIN_CANDIDATES = 1000;
