@@ -8,9 +8,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { streamingBodyFetch } from '../../src/llm/openai-client.js';
+import { openAiChunk } from './openai-chunk.js';
 
-const chunk = (text: string, finish: string | null) =>
-  `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: text }, finish_reason: finish }] })}\n\n`;
+const chunk = openAiChunk;
 const server = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => {

@@ -9,11 +9,11 @@ import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 import { streamingBodyFetch } from '../../src/llm/openai-client.js';
+import { openAiChunk } from './openai-chunk.js';
 
 if (process.argv[2] === 'server') {
   const http = await import('node:http');
-  const chunk = (text: string, finish: string | null) =>
-    `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: text }, finish_reason: finish }] })}\n\n`;
+  const chunk = openAiChunk;
   const body = Array.from({ length: 50 }, (_, i) => chunk(`word${i} `, i === 49 ? 'stop' : null)).join('') + 'data: [DONE]\n\n';
   const server = http.createServer((req, res) => {
     req.resume();

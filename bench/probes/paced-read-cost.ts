@@ -10,11 +10,11 @@ import OpenAI from 'openai';
 import pino from 'pino';
 import { CompletionStreams } from '../../src/llm/completion-streams.js';
 import { OpenAiAnswerer } from '../../src/llm/openai-answerer.js';
+import { openAiChunk } from './openai-chunk.js';
 
 const CHUNKS = 300;
 if (process.argv[2] === 'server') {
-  const chunk = (text: string, finish: string | null) =>
-    `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: text }, finish_reason: finish }] })}\n\n`;
+  const chunk = openAiChunk;
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
