@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.js';
+import { framingWords } from './framing-words.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
@@ -6,7 +7,7 @@ import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
 import { scopedSearchStatement, searchStatement, type SqlConcept } from './search-sql.js';
 import { TERMS_SQL } from './terms-sql.js';
 import { mayBeTypo } from './typo-correction.js';
-import { compoundCandidates, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
+import { compoundCandidates, derivedForms, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
 
 /**
@@ -72,7 +73,7 @@ export class FullTextSearch implements PassageSearch {
     const [glossary, rank] = await Promise.all([this.loadGlossary(), typos ? loadWordRank() : Promise.resolve<WordRank>(() => undefined)]);
     // A common English word is never taken for a typo (query-concepts.ts): only the others' variants are looked up.
     const words = typos ? typoCandidates(query) : [];
-    const variants = words.map((w) => (mayBeTypo(w, rank) ? oneEditVariants(w) : spellingVariants(w)).join(' '));
+    const variants = words.map((w) => [...(mayBeTypo(w, rank) ? oneEditVariants(w) : spellingVariants(w)), ...derivedForms(w)].join(' '));
     const { pairs, splits } = compoundCandidates(query);
     const rows = await this.db.query<QueryTerm & { total: number; compounds: (Compound & { key: string })[] | null }>(TERMS_SQL, [
       query,
@@ -230,7 +231,7 @@ export class FullTextSearch implements PassageSearch {
 
   private loadGlossary(): Promise<Glossary> {
     if (this.options.glossary === null) return Promise.resolve(Glossary.empty());
-    this.glossary ??= (async () => Glossary.stem(this.db, this.options.glossary ?? (await readGlossary())))();
+    this.glossary ??= (async () => Glossary.stem(this.db, this.options.glossary ?? (await readGlossary()), framingWords()))();
     // A failed load is not kept: the next search tries again.
     this.glossary.catch(() => {
       this.glossary = null;

@@ -36,14 +36,16 @@ export class Glossary {
     /** The longest term, in units: how far ahead a query is matched. */
     readonly maxUnits: number,
     private readonly ignored: ReadonlySet<string> = new Set(),
+    private readonly framingLexemes: ReadonlySet<string> = new Set(),
   ) {}
 
   static empty(): Glossary {
     return new Glossary(new Map(), 0);
   }
 
-  static async stem(db: Queryable, file: GlossaryFile): Promise<Glossary> {
-    const texts = [...new Set([...file.same.flat(), ...file.narrower.flatMap((n) => [...n.from, ...n.to]), ...file.ignore])];
+  /** `framing`: general English stop words (framing-words.ts), stemmed with the glossary's terms. */
+  static async stem(db: Queryable, file: GlossaryFile, framing: readonly string[] = []): Promise<Glossary> {
+    const texts = [...new Set([...file.same.flat(), ...file.narrower.flatMap((n) => [...n.from, ...n.to]), ...file.ignore, ...framing])];
     const rows = await db.query<{ i: number; lexeme: string; positions: number[] }>(
       `SELECT t.i::int AS i, u.lexeme, u.positions::int[] AS positions
        FROM unnest($1::text[]) WITH ORDINALITY AS t(term, i)
@@ -84,7 +86,13 @@ export class Glossary {
     for (const group of file.same) link(group, group);
     for (const n of file.narrower) link(n.from, n.to);
     const ignored = new Set(file.ignore.flatMap((t) => (lexemes.get(t) ?? []).map((l) => l.lexeme)));
-    return new Glossary(expansions, maxUnits, ignored);
+    const framingLexemes = new Set(framing.flatMap((t) => (lexemes.get(t) ?? []).map((l) => l.lexeme)));
+    return new Glossary(expansions, maxUnits, ignored, framingLexemes);
+  }
+
+  /** Whether a lexeme is a general English stop word (it frames a question when no passage holds it). */
+  frames(lexeme: string): boolean {
+    return this.framingLexemes.has(lexeme);
   }
 
   /** Whether a lexeme only says how the question is asked, not what about. */

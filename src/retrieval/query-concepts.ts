@@ -70,10 +70,14 @@ export function buildConcepts(
   compounds: ReadonlyMap<string, readonly Compound[]> = new Map(),
 ): Concept[] {
   const byLexeme = new Map(terms.map((t) => [t.lexeme, t]));
-  const units = toUnits(terms.flatMap((t) => t.positions.map((position) => ({ lexeme: t.lexeme, position })))).filter(
+  let units = toUnits(terms.flatMap((t) => t.positions.map((position) => ({ lexeme: t.lexeme, position })))).filter(
     (u) => u.parts.length > 0 || !glossary.ignores(u.lexeme),
   );
   const ndocOf = (u: Unit) => byLexeme.get(u.lexeme)?.ndoc ?? 0;
+  units = splitUnknownCompounds(units, ndocOf, (key) => glossary.has(key) || compounds.has(key)).filter(
+    // A stop word of general English no passage holds ("mine", "cannot", "thru") only frames the question.
+    (u) => u.parts.length > 0 || ndocOf(u) > 0 || !glossary.frames(u.lexeme),
+  );
   const concepts: Concept[] = [];
   const seen = new Set<string>();
   const add = (concept: Concept) => {
@@ -118,6 +122,23 @@ export function buildConcepts(
     i += 1;
   }
   return concepts;
+}
+
+/**
+ * A hyphenated word no passage holds as written ("vowel-ish", "behind-the-beat", "head-nod") is
+ * read as its parts, the way a passage that writes them apart is indexed: otherwise it is one
+ * unseen word of the highest weight and sends the question to `none`. Parts no passage holds are
+ * left out when another part is known ("vowel-ish": 'vowel'), since the known part is what the
+ * word is about; a compound of unknown parts only ("truss-rod") stays one unknown word. A compound
+ * the glossary or the knowledge base's other spellings know is kept whole.
+ */
+export function splitUnknownCompounds(units: Unit[], ndocOf: (u: Unit) => number, knownKey: (key: string) => boolean): Unit[] {
+  return units.flatMap((u) => {
+    if (u.parts.length === 0 || ndocOf(u) > 0 || knownKey(u.lexeme)) return [u];
+    const parts = u.parts.map((p) => ({ lexeme: p.lexeme, position: p.position, parts: [] }));
+    const known = parts.filter((p) => ndocOf(p) > 0);
+    return known.length > 0 ? known : [u];
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { editDistance } from './edit-distance.js';
+import { derivedForms } from './typo-variants.js';
 import type { QueryTerm } from './query-concepts.js';
 import type { WordRank } from './word-rank.js';
 
@@ -24,8 +25,11 @@ export function mayBeTypo(typed: string, rank: WordRank): boolean {
   return own === undefined || own > COMMON_WORDS;
 }
 
+/** The same word with another derivational ending ("bouncy", "bounce"): never a typo, always kin. */
+const sameWordDerived = (a: string, b: string): boolean => derivedForms(a).includes(b);
+
 function isTypo(typed: string, fixedWord: string | null, rank: WordRank): boolean {
-  return (fixedWord !== null && sameWordSpelt(typed, fixedWord)) || mayBeTypo(typed, rank);
+  return (fixedWord !== null && (sameWordSpelt(typed, fixedWord) || sameWordDerived(typed, fixedWord))) || mayBeTypo(typed, rank);
 }
 
 /**
@@ -54,7 +58,9 @@ export function corrections(term: QueryTerm, rank: WordRank): { lexeme: string; 
     (a, b) => (rank(a.word) ?? Infinity) - (rank(b.word) ?? Infinity) || b.ndoc - a.ndoc || (a.lexeme < b.lexeme ? -1 : a.lexeme > b.lexeme ? 1 : 0),
   );
   if (fixes.length > 0) {
-    if (!isTypo(typed, fixes[0]!.word, rank)) return [];
+    // A common English word is only ever read as its own kin (another spelling or ending), never as a typo.
+    if (!mayBeTypo(typed, rank)) fixes.splice(0, fixes.length, ...fixes.filter((f) => sameWordSpelt(typed, f.word) || sameWordDerived(typed, f.word)));
+    if (fixes.length === 0 || !isTypo(typed, fixes[0]!.word, rank)) return [];
     const out: { lexeme: string; ndoc: number }[] = [];
     for (const f of fixes) {
       if (out.length === MAX_CORRECTIONS) break;

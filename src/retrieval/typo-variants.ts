@@ -39,6 +39,39 @@ export function spellingVariants(word: string): string[] {
 }
 
 /**
+ * The same word with another derivational ending, for a word whose stem no passage holds: the
+ * English stemmer folds inflections ("bouncing", "bounced") but not derivations, so "bouncy",
+ * "dreamy", "easily" or "muddy" miss the passages that say "bounce", "dream", "easy", "mud".
+ * Each is an ending taken off or swapped ("-y" → "", "-e"; "-ily" → "-y"; "-ish", "-ness", "-ly",
+ * "-er", "-est" → ""; a consonant doubled before "-y" or "-er" singled); the database stems them and
+ * keeps those a passage holds. Words of 5+ letters only, and the root kept 3+ letters long.
+ */
+export function derivedForms(word: string): string[] {
+  if (word.length < 5) return [];
+  const out = new Set<string>();
+  const root = (n: number) => word.slice(0, word.length - n);
+  const ending = (suffix: string, ...replacements: string[]) => {
+    if (!word.endsWith(suffix) || word.length - suffix.length < 3) return;
+    const r = root(suffix.length);
+    for (const rep of replacements) out.add(r + rep);
+    // "muddy" → "mud", "thinner" → "thin": the consonant doubled before the ending.
+    if (r.length >= 4 && r.at(-1) === r.at(-2) && !'aeiou'.includes(r.at(-1)!)) out.add(r.slice(0, -1));
+  };
+  ending('ily', 'y', '');
+  ending('iness', 'y');
+  ending('ness', '');
+  ending('ly', '');
+  ending('ish', '', 'e');
+  ending('iest', 'y');
+  ending('ier', 'y');
+  ending('est', '', 'e');
+  ending('er', '', 'e');
+  ending('y', '', 'e');
+  out.delete(word);
+  return [...out];
+}
+
+/**
  * Where the question may write a compound differently from the passages: each pair of adjacent
  * words ("side chain", "side-chain" → is 'sidechain' known?) and each split of a word of 6+ letters
  * into two parts of 3+ ("sidechain" → are 'side' and 'chain' known?). As [a, b] column arrays.

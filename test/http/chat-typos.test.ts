@@ -9,7 +9,8 @@ import { parseSse } from '../helpers/sse.js';
 // without correction, each of them ends at tier none (no passage holds "wobbel", "woble", ...).
 let t: TestApp;
 beforeAll(async () => {
-  t = await makeTestApp(await pgliteFactory.open());
+  // Many questions from one address: more than the default limit of 20 an hour.
+  t = await makeTestApp(await pgliteFactory.open(), { RATE_LIMIT_IP_PER_HOUR: '1000' });
 });
 afterAll(async () => t.close());
 
@@ -58,5 +59,24 @@ describe('POST /api/v1/chat in chat register', () => {
 
   it('shorthand does not make an off-topic question relevant', async () => {
     expect(await ask('yo how do i file my taxes lol idk', 'mira-vox')).toEqual({ tier: 'none', first: undefined });
+  });
+});
+
+describe('POST /api/v1/chat with words the passages write otherwise', () => {
+  // Each question ended at tier none before: the odd word counted as one the knowledge base has
+  // never seen, of the highest weight.
+  const plain = 'how do I get the reese to wobble';
+  it.each([
+    ['a hyphenated word no passage holds, read as its known part', 'how do I get the reese-ish bass to wobble'],
+    ['a general English stop word no passage holds, left out', 'how do I get the reese to wobble, mine never does'],
+  ])('%s: "%s" answers from the creator\'s passages', async (_kind, question) => {
+    const expected = await ask(plain, 'kaito-brooks');
+    const got = await ask(question, 'kaito-brooks');
+    expect(got.tier).toBe('creator');
+    expect(got.first).toBe(expected.first);
+  });
+
+  it('a hyphenated word whose parts no passage holds stays unknown: an off-topic question still ends at none', async () => {
+    expect(await ask('how do I adjust the truss-rod on a bass guitar', 'kaito-brooks')).toEqual({ tier: 'none', first: undefined });
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Glossary } from '../../src/retrieval/glossary.js';
 import { buildConcepts, idf, type QueryTerm } from '../../src/retrieval/query-concepts.js';
 import { correction } from '../../src/retrieval/typo-correction.js';
+import { derivedForms } from '../../src/retrieval/typo-variants.js';
 import type { Db } from '../../src/store/db.js';
 import { pgliteFactory } from '../helpers/databases.js';
 
@@ -82,6 +83,39 @@ describe('splitting a question into weighted concepts', () => {
     // A British spelling is the same word: "normalise" finds "normalize".
     const uk: QueryTerm = { ...term('normalis', [1], 0), typed: 'normalise', fixes: [{ word: 'normalize', lexeme: 'normal', ndoc: 3 }] };
     expect(correction(uk, (w) => ({ normalise: 60000, normalize: 20000 })[w])).toEqual({ lexeme: 'normal', ndoc: 3 });
+  });
+
+  it('reads a common English word the knowledge base lacks as another ending of a word it holds ("punchy": "punch"), never as a typo', () => {
+    expect(derivedForms('bouncy')).toEqual(expect.arrayContaining(['bounc', 'bounce']));
+    expect(derivedForms('easily')).toContain('easy');
+    expect(derivedForms('muddy')).toContain('mud');
+    expect(derivedForms('mix')).toEqual([]);
+    const rank = (w: string) => ({ punchy: 12000, punch: 3000, paunchy: 60000 })[w];
+    const punchy = (fixes: QueryTerm['fixes']): QueryTerm => ({ ...term('punchi', [1], 0), typed: 'punchy', fixes });
+    expect(correction(punchy([{ word: 'punch', lexeme: 'punch', ndoc: 22 }]), rank)).toEqual({ lexeme: 'punch', ndoc: 22 });
+    // One edit away but not the same word: a common word is never corrected to it.
+    expect(correction(punchy([{ word: 'paunchy', lexeme: 'paunchi', ndoc: 2 }]), rank)).toBeNull();
+  });
+
+  it('reads a hyphenated word no passage holds as its known parts, and keeps it whole when none is known', () => {
+    // "vowel-ish bass": 'vowel-ish':1 'vowel':2 'ish':3 'bass':4
+    const split = buildConcepts([term('vowel-ish', [1], 0), term('vowel', [2], 5), term('ish', [3], 0), term('bass', [4], 120)], glossary);
+    expect(labels(split)).toEqual(['vowel', 'bass']);
+    const whole = buildConcepts([term('truss-rod', [1], 0), term('truss', [2], 0), term('rod', [3], 0)], glossary);
+    expect(whole).toMatchObject([{ label: 'truss-rod', known: false }]);
+    // A hyphenated word passages hold as written stays one concept.
+    expect(labels(buildConcepts([term('side-chain', [1], 9), term('side', [2], 30), term('chain', [3], 12)], glossary))).toEqual(['side-chain']);
+  });
+
+  it('leaves out a general English stop word no passage holds, and keeps one a passage holds', async () => {
+    const withFraming = await Glossary.stem(db, { same: [], narrower: [], ignore: [] }, ['mine', 'low']);
+    // "my reese is dull, mine never wobbles, low end": 'rees':2 'dull':4 'mine':5 'never':6 'wobbl':7 'low':8 'end':9
+    const concepts = buildConcepts(
+      [term('rees', [2], 11), term('dull', [4], 3), term('mine', [5], 0), term('never', [6], 28), term('wobbl', [7], 10), term('low', [8], 109), term('end', [9], 60)],
+      withFraming,
+    );
+    expect(labels(concepts)).toEqual(['rees', 'dull', 'never', 'wobbl', 'low', 'end']);
+    expect(labels(buildConcepts([term('mine', [1], 0), term('rees', [2], 11)], glossary))).toEqual(['mine', 'rees']);
   });
 
   it('weighs a word by its rarity, a word in no passage the most', () => {
