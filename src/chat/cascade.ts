@@ -39,6 +39,9 @@ export async function runCascade(
   const [own, global] = (await plan.rankEach([{ creator: creator.slug }, {}], topK)) as [RankedTier, RankedTier];
   const bar = NARROW_TIER_SHARE * global.strength;
   if (own.relevant && own.strength >= bar) return { tier: 'creator', hits: own.hits };
+  // Two signals agree: the person asked this creator, and the best passage anywhere is theirs
+  // (global's strength is never below own's). Then holding part of the question is enough (relevance.ts).
+  if (own.corroborated && own.hits.length > 0 && own.strength >= global.strength) return { tier: 'creator', hits: own.hits };
   if (creator.genres.length > 0) {
     const domain = await plan.rank({ genres: creator.genres }, topK);
     if (domain.relevant && domain.strength >= bar) return { tier: 'domain', hits: domain.hits };

@@ -3,7 +3,7 @@ import { framingWords } from './framing-words.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
-import { DEFAULT_MIN_RELEVANCE, isRelevant, judge } from './relevance.js';
+import { DEFAULT_MIN_RELEVANCE, isCorroborated, isRelevant, judge } from './relevance.js';
 import { scopedSearchStatement, searchStatement, type SqlConcept } from './search-sql.js';
 import { TERMS_SQL } from './terms-sql.js';
 import { mayBeTypo } from './typo-correction.js';
@@ -115,7 +115,7 @@ export class FullTextSearch implements PassageSearch {
 
     const rankScope = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
       const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
-      if (scope.genres && !genres) return { hits: [], relevant: false, relevance: 0, strength: 0 };
+      if (scope.genres && !genres) return { hits: [], relevant: false, corroborated: false, relevance: 0, strength: 0 };
       const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => {
         const { sql, params } = searchStatement({
           concepts: sqlConcepts,
@@ -136,14 +136,16 @@ export class FullTextSearch implements PassageSearch {
     const tierOf = (hits: Row[]): RankedTier => {
       let relevance = 0;
       let relevant = false;
+      let corroborated = false;
       let strength = 0;
       for (const h of hits) {
         const j = judge(h.held, p.weights, known, ndocs, total, this.options.knownMiss);
         relevance = Math.max(relevance, j.relevance);
         relevant ||= isRelevant(j, this.minRelevance);
+        corroborated ||= isCorroborated(j);
         strength = Math.max(strength, h.score);
       }
-      return { hits: hits.map(strip), relevant, relevance, strength };
+      return { hits: hits.map(strip), relevant, corroborated, relevance, strength };
     };
     const rankEach = async (scopes: readonly SearchScope[], limit: number): Promise<RankedTier[]> => {
       // Where one statement scores every candidate (a small knowledge base), creators' scopes and

@@ -38,7 +38,14 @@ export class HybridSearch implements PassageSearch {
     const fused = (byText: RankedTier, byVector: VectorHit[], limit: number): RankedTier => {
       const near = byVector.filter((h) => h.similarity >= minSimilarity);
       const relevant = byText.relevant || near.length > 0;
-      return { hits: relevant ? fuse(byText.hits, near, limit) : [], relevant, relevance: byText.relevance, strength: byText.strength };
+      const corroborated = byText.corroborated;
+      return {
+        hits: relevant || corroborated ? fuse(byText.hits, near, limit) : [],
+        relevant,
+        corroborated,
+        relevance: byText.relevance,
+        strength: byText.strength,
+      };
     };
     const rank = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
       const [byText, byVector] = await Promise.all([text.rank(scope, limit), vectors.nearest(vector, scope, limit)]);

@@ -26,6 +26,11 @@ export interface RankedTier {
   hits: PassageHit[];
   /** Whether the best of them answers the question (src/retrieval/relevance.ts), not merely shares a word. */
   relevant: boolean;
+  /**
+   * Whether a passage holds enough of the question to answer it where another signal agrees
+   * (relevance.ts, isCorroborated): a weaker verdict than `relevant`, which it does not imply.
+   */
+  corroborated: boolean;
   /** Full-text's relevance of the best passage, 0..1 (relevance.ts): what `relevant` was decided on. */
   relevance: number;
   /**
@@ -47,8 +52,8 @@ export interface SearchPlan {
 
 /** The empty plan: a question with nothing to search for. */
 export const EMPTY_PLAN: SearchPlan = {
-  rank: async () => ({ hits: [], relevant: false, relevance: 0, strength: 0 }),
-  rankEach: async (scopes) => scopes.map(() => ({ hits: [], relevant: false, relevance: 0, strength: 0 })),
+  rank: async () => ({ hits: [], relevant: false, corroborated: false, relevance: 0, strength: 0 }),
+  rankEach: async (scopes) => scopes.map(() => ({ hits: [], relevant: false, corroborated: false, relevance: 0, strength: 0 })),
   search: async () => [],
 };
 

@@ -29,7 +29,23 @@ export const MIN_RELEVANCE_TOGETHER = 0.2;
 export const isRelevant = (j: Pick<Judged, 'relevance' | 'surprise'>, minRelevance = DEFAULT_MIN_RELEVANCE): boolean =>
   j.relevance >= minRelevance || (j.surprise >= MIN_SURPRISE && j.relevance >= Math.min(minRelevance, MIN_RELEVANCE_TOGETHER));
 
+/**
+ * A weaker verdict, for where another signal agrees (the cascade: the person asked this creator,
+ * and the best passage of the whole knowledge base is the creator's own). The passage holds at
+ * least `CORROBORATION.concepts` of the question's concepts, which would meet in one passage by
+ * chance with probability below e^-3, and at least 0.3 of the question. Long paraphrases and
+ * slangy questions fall between this and the full bar, where everyday questions asked to a
+ * creator do not reach: those hold one or two of its words (calibrated on the dev set and on
+ * test/retrieval's off-topic lists asked to every demo creator; docs/decisions/0014).
+ */
+export const CORROBORATION = { relevance: 0.3, surprise: 3, concepts: 3 } as const;
+
+export const isCorroborated = (j: Pick<Judged, 'relevance' | 'surprise' | 'concepts'>): boolean =>
+  j.relevance >= CORROBORATION.relevance && j.surprise >= CORROBORATION.surprise && j.concepts >= CORROBORATION.concepts;
+
 export interface Judged {
+  /** How many of the question's concepts the passage holds (any credit). */
+  concepts: number;
   /**
    * How unlikely it is that a passage holds what this one holds by chance, in nats: the held
    * concepts' ln(N / ndoc) added up (by credit), less ln N. Above 0, fewer than one passage would
@@ -55,12 +71,14 @@ export function judge(
   let surprise = -Math.log(Math.max(passages, 1));
   let missed = 0;
   let total = 0;
+  let concepts = 0;
   weights.forEach((w, i) => {
     const h = Math.min(1, Math.max(0, held[i] ?? 0));
+    if (h > 0) concepts += 1;
     kept += w * h;
     surprise += h * Math.log(Math.max(passages, 1) / Math.max(ndocs[i] ?? 0, 1));
     missed += w * (1 - h) * (known[i] ? knownMiss : 1);
     total += w;
   });
-  return { surprise, relevance: kept + missed > 0 ? kept / (kept + missed) : 0, coverage: total > 0 ? kept / total : 0 };
+  return { concepts, surprise, relevance: kept + missed > 0 ? kept / (kept + missed) : 0, coverage: total > 0 ? kept / total : 0 };
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCascade } from '../../src/chat/cascade.js';
 import { loadDemoIfEmpty } from '../../src/kb/demo-kb.js';
@@ -5,6 +6,8 @@ import { FullTextSearch } from '../../src/retrieval/full-text-search.js';
 import type { Db } from '../../src/store/db.js';
 import { PgKbStore } from '../../src/store/pg/pg-kb-store.js';
 import { dbFactories } from '../helpers/databases.js';
+
+const offTopic: string[] = JSON.parse(await readFile(new URL('./off-topic-questions.json', import.meta.url), 'utf8'));
 
 describe.each(dbFactories)('the 4-tier cascade on the demo knowledge base, on $name', (factory) => {
   let db: Db;
@@ -28,6 +31,24 @@ describe.each(dbFactories)('the 4-tier cascade on the demo knowledge base, on $n
     expect((await runCascade(search, 'legato transitions CC11 expression in orchestral string libraries', mira, 6)).tier).toBe('global');
     const none = await runCascade(search, 'how do I bake sourdough bread', mira, 6);
     expect(none).toEqual({ tier: 'none', hits: [] });
+  });
+
+  it('answers from the asked creator a question it holds only part of, when the best passage anywhere is theirs', async () => {
+    // Holds 'detun', 'rees', 'wobbl' of eight concepts (names no passage holds): under the full bar.
+    const q = 'how do I make a detuned reese wobble like Optical and Dillinja did on Metalheadz dubplates';
+    const kaito = await runCascade(search, q, { slug: 'kaito-brooks', genres: ['drum-and-bass', 'dubstep'] }, 6);
+    expect(kaito.tier).toBe('creator');
+    expect(kaito.hits[0]?.passage_id).toBe('kaito-brooks:reese-bass-from-scratch#42');
+    // Asked to no one, or to a creator whose passages are not the best match, the same question finds nothing.
+    expect((await runCascade(search, q, null, 6)).tier).toBe('none');
+    expect((await runCascade(search, q, mira, 6)).tier).toBe('none');
+  });
+
+  it('still ends an everyday question asked to a creator at none (at most 1 in 10 of the off-topic list, asked to each creator)', async () => {
+    const creators = await new PgKbStore(db).listCreators();
+    let answered = 0;
+    for (const c of creators) for (const q of offTopic) if ((await runCascade(search, q, { slug: c.slug, genres: c.genres }, 6)).tier !== 'none') answered++;
+    expect(answered / (creators.length * offTopic.length)).toBeLessThanOrEqual(0.1);
   });
 
   it('searches everything when no creator is given, best first, at most top k', async () => {
