@@ -28,7 +28,7 @@ export const EVAL_SETS: readonly EvalSetSpec[] = [
     about:
       'written without seeing any passage, the way learners ask, then labelled by someone who read them (eval/BLIND.md); it measures and never feeds the design.',
     target: { recall6: 0.85, tier: 0.9, maxCreatorAtNone: 0.05, maxOffTopicAnswered: 0 },
-    guard: { recall6: 0.67, tier: 0.88, maxCreatorAtNone: 0.06, maxOffTopicAnswered: 3 },
+    guard: { recall6: 0.68, tier: 0.88, maxCreatorAtNone: 0.06, maxOffTopicAnswered: 3 },
   },
   {
     name: 'dev',
@@ -36,6 +36,6 @@ export const EVAL_SETS: readonly EvalSetSpec[] = [
     about:
       'written blind like the blind set, by another writer and labeller (eval/BLIND.md); the set a design change may be calibrated on, so that the blind set stays a measure.',
     target: { recall6: 0.85, tier: 0.9, maxCreatorAtNone: 0.05, maxOffTopicAnswered: 0 },
-    guard: { recall6: 0.74, tier: 0.8, maxCreatorAtNone: 0.09, maxOffTopicAnswered: 4 },
+    guard: { recall6: 0.75, tier: 0.8, maxCreatorAtNone: 0.09, maxOffTopicAnswered: 4 },
   },
 ];

@@ -6,6 +6,7 @@ import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, type Compound
 import { DEFAULT_MIN_RELEVANCE, isCorroborated, isRelevant, judge } from './relevance.js';
 import { scopedSearchStatement, searchStatement, type SqlConcept } from './search-sql.js';
 import { TERMS_SQL } from './terms-sql.js';
+import { rankWithVideoContext, VIDEO_CONTEXT_POOL } from './video-context.js';
 import { mayBeTypo } from './typo-correction.js';
 import { compoundCandidates, derivedForms, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
@@ -114,6 +115,8 @@ export class FullTextSearch implements PassageSearch {
     const manyCandidates = likelyCandidates(p.weights, concepts, total, floor) >= (this.options.firstPassMinCandidates ?? FIRST_PASS_MIN_CANDIDATES);
 
     const rankScope = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
+      // The rows ranked again with their videos' context (video-context.ts): the top K stays exact.
+      const pool = limit * VIDEO_CONTEXT_POOL;
       const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
       if (scope.genres && !genres) return { hits: [], relevant: false, corroborated: false, relevance: 0, strength: 0 };
       const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => {
@@ -124,16 +127,19 @@ export class FullTextSearch implements PassageSearch {
           candidatesBy,
           creator: scope.creator ?? null,
           genres,
-          limit,
+          limit: pool,
           minCoverage,
         });
         // Not prepared: its text depends on the question's shape, and each named statement holds
         // a few hundred KB on every connection (decision 0011).
         return this.db.query<Row>(sql, params);
       };
-      return tierOf(await this.topK(run, p, floor, scope, limit, { manyCandidates, oneStatement, anyMeaningful }));
+      return tierOf(await this.topK(run, p, floor, scope, limit, pool, { manyCandidates, oneStatement, anyMeaningful }), limit);
     };
-    const tierOf = (hits: Row[]): RankedTier => {
+    // Relevance and strength are judged on the top K by the passages' own words, as they were
+    // before the videos' context; the hits shown are the pool ranked again with it.
+    const tierOf = (pooled: Row[], limit: number): RankedTier => {
+      const hits = pooled.slice(0, limit);
       let relevance = 0;
       let relevant = false;
       let corroborated = false;
@@ -145,7 +151,7 @@ export class FullTextSearch implements PassageSearch {
         corroborated ||= isCorroborated(j);
         strength = Math.max(strength, h.score);
       }
-      return { hits: hits.map(strip), relevant, corroborated, relevance, strength };
+      return { hits: rankWithVideoContext(pooled, p.weights, limit).map(strip), relevant, corroborated, relevance, strength };
     };
     const rankEach = async (scopes: readonly SearchScope[], limit: number): Promise<RankedTier[]> => {
       // Where one statement scores every candidate (a small knowledge base), creators' scopes and
@@ -156,11 +162,11 @@ export class FullTextSearch implements PassageSearch {
         any: p.any,
         reachable: anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`,
         creators: scopes.map((s) => s.creator ?? null),
-        limit,
+        limit: limit * VIDEO_CONTEXT_POOL,
         minCoverage: 0,
       });
       const rows = await this.db.query<Row & { scope: number }>(sql, params);
-      return scopes.map((_, i) => tierOf(rows.filter((r) => r.scope === i).map(({ scope: _scope, ...hit }) => hit)));
+      return scopes.map((_, i) => tierOf(rows.filter((r) => r.scope === i).map(({ scope: _scope, ...hit }) => hit), limit));
     };
     return {
       rank: rankScope,
@@ -174,7 +180,7 @@ export class FullTextSearch implements PassageSearch {
 
   /**
    * The scope's top K by score, over every passage holding one of the question's concepts (on a
-   * large knowledge base, of its meaningful ones).
+   * large knowledge base, of its meaningful ones), and the next best up to `pool`.
    */
   private async topK(
     run: (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => Promise<Row[]>,
@@ -182,13 +188,14 @@ export class FullTextSearch implements PassageSearch {
     floor: number,
     scope: SearchScope,
     limit: number,
+    pool: number,
     how: { manyCandidates: boolean; oneStatement: boolean; anyMeaningful: string | null },
   ): Promise<Row[]> {
     const { anyMeaningful } = how;
     // Few passages hold the question's words (a small knowledge base): all of them in one statement.
     if (how.oneStatement) return run('tsv', anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`, 0);
     // One creator's passages need no technique pass (it would look across everyone's).
-    const head = scope.creator || !how.manyCandidates ? await run('tsv', p.reachable, floor) : await this.firstPass(run, p, floor, limit);
+    const head = scope.creator || !how.manyCandidates ? await run('tsv', p.reachable, floor) : await this.firstPass(run, p, floor, limit, pool);
     // K passages hold 45 % of the question or more: on a large knowledge base they are the answer.
     // (Exact when the K-th beats what a passage holding less could score; otherwise a passage
     // holding a little less but naming the question in its technique could rank among them, a
@@ -197,15 +204,19 @@ export class FullTextSearch implements PassageSearch {
     if (anyMeaningful === null) return head;
     const rest = await run('tsv', anyMeaningful, 0);
     const seen = new Set(rest.map((h) => h.passage_id));
-    return sortHits([...rest, ...head.filter((h) => !seen.has(h.passage_id))]).slice(0, limit);
+    return sortHits([...rest, ...head.filter((h) => !seen.has(h.passage_id))]).slice(0, pool);
   }
 
-  /** The exact top K among the passages holding at least `floor` of the question, on a large knowledge base. */
+  /**
+   * The exact top K among the passages holding at least `floor` of the question, on a large
+   * knowledge base, and the next best up to `pool` among those scored.
+   */
   private async firstPass(
     run: (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => Promise<Row[]>,
     p: ReturnType<typeof toSearchParams>,
     floor: number,
     limit: number,
+    pool: number,
   ): Promise<Row[]> {
     // Many passages can reach the bound (a question of common words over a large knowledge base).
     // First: only the passages whose technique holds the question, which its own index finds
@@ -218,7 +229,7 @@ export class FullTextSearch implements PassageSearch {
     let reachable = p.reachable;
     let bound = floor;
     if (head.length >= limit) {
-      const kth = Math.min(...head.map((h) => h.base));
+      const kth = Math.min(...head.slice(0, limit).map((h) => h.base));
       const raised = (kth - 0.1000001 - 0.3 * floor) / 0.6 - 1e-9;
       if (raised > 1) return head;
       if (raised > floor) {
@@ -228,7 +239,7 @@ export class FullTextSearch implements PassageSearch {
     }
     const rest = await run('tsv', reachable, bound);
     const seen = new Set(rest.map((h) => h.passage_id));
-    return sortHits([...rest, ...head.filter((h) => !seen.has(h.passage_id))]).slice(0, limit);
+    return sortHits([...rest, ...head.filter((h) => !seen.has(h.passage_id))]).slice(0, pool);
   }
 
   private loadGlossary(): Promise<Glossary> {
