@@ -128,6 +128,7 @@ export class FullTextSearch implements PassageSearch {
           creator: scope.creator ?? null,
           genres,
           limit: pool,
+          exact: limit,
           minCoverage,
         });
         // Not prepared: its text depends on the question's shape, and each named statement holds
@@ -163,6 +164,7 @@ export class FullTextSearch implements PassageSearch {
         reachable: anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`,
         creators: scopes.map((s) => s.creator ?? null),
         limit: limit * VIDEO_CONTEXT_POOL,
+        exact: limit,
         minCoverage: 0,
       });
       const rows = await this.db.query<Row & { scope: number }>(sql, params);

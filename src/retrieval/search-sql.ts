@@ -16,6 +16,12 @@ export interface SearchStatement {
   creator: string | null;
   genres: string[] | null;
   limit: number;
+  /**
+   * The first `exact` rows are the exact top by score; the rest, up to `limit`, the next best of
+   * the passages whose ts_rank_cd was worked out (within 0.1 of the exact-th best base). Default:
+   * all `limit`.
+   */
+  exact?: number;
   /** Passages holding less than this weighted share of the question are not scored (a pruning bound, 0: none). */
   minCoverage: number;
 }
@@ -33,7 +39,7 @@ export interface SearchStatement {
  * which the caller judges relevance; `minCoverage` only bounds which passages are worth scoring.
  */
 export function searchStatement(s: SearchStatement): { sql: string; params: unknown[] } {
-  const params: unknown[] = [s.any, s.creator, s.genres, s.limit, s.minCoverage, s.reachable];
+  const params: unknown[] = [s.any, s.creator, s.genres, s.limit, s.minCoverage, s.reachable, s.exact ?? s.limit];
   const { anywhere, coverage, share } = conceptColumns(s.concepts, params);
   const sql = `
 WITH held AS (
@@ -51,7 +57,7 @@ floored AS MATERIALIZED (
   FROM held h
   WHERE ${coverage} >= $5::float8
 ),
-kth AS (SELECT coalesce(min(base), 0) AS base FROM (SELECT base FROM floored ORDER BY base DESC LIMIT $4) k)
+kth AS (SELECT coalesce(min(base), 0) AS base FROM (SELECT base FROM floored ORDER BY base DESC LIMIT $7) k)
 SELECT p.id AS passage_id, p.video_id, v.title AS video_title, v.url AS video_url,
   p.creator_slug, cr.name AS creator_name, p.start_seconds, p.end_seconds, p.technique, p.text,
   round((f.base + 0.1 * ts_rank_cd('{0.1,0.4,0.7,1.0}', p.tsv, $1::tsquery, 32))::numeric, 9)::float8 AS score,
@@ -101,7 +107,7 @@ export interface ScopedSearchStatement extends Omit<SearchStatement, 'candidates
  * the scope). Rows carry their scope's index (0-based) and come in scope order, best first.
  */
 export function scopedSearchStatement(s: ScopedSearchStatement): { sql: string; params: unknown[] } {
-  const params: unknown[] = [s.any, s.creators, s.limit, s.minCoverage, s.reachable];
+  const params: unknown[] = [s.any, s.creators, s.limit, s.minCoverage, s.reachable, s.exact ?? s.limit];
   const { anywhere, coverage, share } = conceptColumns(s.concepts, params);
   const everywhere = s.creators.includes(null);
   const sql = `
@@ -122,7 +128,7 @@ scopes AS (SELECT (s.i - 1)::int AS scope, s.creator FROM unnest($2::text[]) WIT
 -- Materialized: inlined, each scope's K-th best would be worked out again for every passage.
 kth AS MATERIALIZED (
   SELECT s.scope, s.creator, coalesce((SELECT min(k.base) FROM (SELECT f.base FROM floored f
-    WHERE s.creator IS NULL OR f.creator_slug = s.creator ORDER BY f.base DESC LIMIT $3) k), 0) AS base
+    WHERE s.creator IS NULL OR f.creator_slug = s.creator ORDER BY f.base DESC LIMIT $6) k), 0) AS base
   FROM scopes s
 ),
 scored AS (
