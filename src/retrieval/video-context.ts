@@ -33,7 +33,8 @@ export function rankWithVideoContext<H extends ContextHit>(hits: readonly H[], w
   const rescored = hits.map((h) => {
     const video = byVideo.get(h.video_id)!;
     const gained = weights.reduce((sum, w, i) => sum + w * Math.max(0, VIDEO_CONTEXT_CREDIT * video[i]! - (h.held[i] ?? 0)), 0);
-    return { ...h, score: Math.round((h.score + (0.5 * gained) / total) * 1e9) / 1e9 };
+    // At most 1: a source's score is 0..1 (SPEC), and the credit gained is at most half the coverage missed.
+    return { ...h, score: Math.min(1, Math.round((h.score + (0.5 * gained) / total) * 1e9) / 1e9) };
   });
   return rescored
     .sort((x, y) => y.score - x.score || Buffer.compare(Buffer.from(x.passage_id), Buffer.from(y.passage_id)))
