@@ -25,11 +25,13 @@ export function mayBeTypo(typed: string, rank: WordRank): boolean {
   return own === undefined || own > COMMON_WORDS;
 }
 
-/** The same word with another derivational ending ("bouncy", "bounce"): never a typo, always kin. */
-const sameWordDerived = (a: string, b: string): boolean => derivedForms(a).includes(b);
-
-function isTypo(typed: string, fixedWord: string | null, rank: WordRank): boolean {
-  return (fixedWord !== null && (sameWordSpelt(typed, fixedWord) || sameWordDerived(typed, fixedWord))) || mayBeTypo(typed, rank);
+/**
+ * Whether a word is the typed word's kin: the same word spelt the British or American way, or with
+ * another derivational ending ("bouncy", "bounce"). A common English word is only ever read as its kin.
+ */
+function kinOf(typed: string): (word: string) => boolean {
+  const derived = new Set(derivedForms(typed));
+  return (word) => sameWordSpelt(typed, word) || derived.has(word);
 }
 
 /**
@@ -58,17 +60,17 @@ export function corrections(term: QueryTerm, rank: WordRank): { lexeme: string; 
     (a, b) => (rank(a.word) ?? Infinity) - (rank(b.word) ?? Infinity) || b.ndoc - a.ndoc || (a.lexeme < b.lexeme ? -1 : a.lexeme > b.lexeme ? 1 : 0),
   );
   if (fixes.length > 0) {
-    // A common English word is only ever read as its own kin (another spelling or ending), never as a typo.
-    if (!mayBeTypo(typed, rank)) fixes.splice(0, fixes.length, ...fixes.filter((f) => sameWordSpelt(typed, f.word) || sameWordDerived(typed, f.word)));
-    if (fixes.length === 0 || !isTypo(typed, fixes[0]!.word, rank)) return [];
+    // A common English word is never taken for a typo of another word, only read as its kin.
+    const kin = kinOf(typed);
+    const allowed = mayBeTypo(typed, rank) ? fixes : fixes.filter((f) => kin(f.word));
     const out: { lexeme: string; ndoc: number }[] = [];
-    for (const f of fixes) {
+    for (const f of allowed) {
       if (out.length === MAX_CORRECTIONS) break;
       if (!out.some((o) => o.lexeme === f.lexeme)) out.push({ lexeme: f.lexeme, ndoc: f.ndoc });
     }
     return out;
   }
-  if (!isTypo(typed, null, rank)) return [];
+  if (!mayBeTypo(typed, rank)) return [];
   const best = closestCandidate(term);
   return best ? [best] : [];
 }
