@@ -78,10 +78,9 @@ export class FullTextSearch implements PassageSearch {
     const { pairs, splits } = compoundCandidates(query);
     const rows = await this.db.query<QueryTerm & { total: number; compounds: (Compound & { key: string })[] | null }>(TERMS_SQL, [
       query,
-      words,
-      variants,
-      ...pairs,
-      ...splits,
+      JSON.stringify(words.map((word, i) => ({ word, variants: variants[i] }))),
+      JSON.stringify(pairs),
+      JSON.stringify(splits),
     ], { prepare: true });
     const compounds = new Map<string, Compound[]>();
     for (const c of rows[0]?.compounds ?? []) compounds.set(c.key, [...(compounds.get(c.key) ?? []), { lexemes: c.lexemes, ndoc: c.ndoc }]);

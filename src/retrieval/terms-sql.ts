@@ -1,8 +1,15 @@
 // The question's lexemes with their document frequency; for a word no passage holds, the known
 // lexemes that share enough trigrams with it (the kb_terms trigram index answers `%`), and, for
-// the word as typed (4+ letters), the words one edit from it whose stem a passage holds ($2: the
-// words, $3: their variants, space-separated; only unknown words' variants are stemmed), and the
-// other ways the knowledge base may write a compound ($4, $5: adjacent word pairs; $6, $7: a word's splits).
+// the word as typed (4+ letters), the words one edit from it whose stem a passage holds ($2: JSON
+// [{word, variants}], variants space-separated; only unknown words' variants are stemmed), and the
+// other ways the knowledge base may write a compound ($3: adjacent word pairs, $4: a word's
+// splits, both JSON [{a, b}]).
+//
+// The lists come as JSON, not arrays, so that the statement's plan does not depend on their
+// lengths: the planner sizes `unnest` of a constant array by its length, and custom plans, which
+// see it, looked cheaper than the generic one, so each run was planned again (half the
+// statement's cost). A JSON record set is sized the same with and without the values: after five
+// runs, PostgreSQL keeps the generic plan of the named statement.
 export const TERMS_SQL = `
 WITH terms AS MATERIALIZED (
   -- Every document frequency is read by one primary-key lookup (a scalar subquery, in CTEs
@@ -13,7 +20,7 @@ WITH terms AS MATERIALIZED (
 ),
 typed AS MATERIALIZED (
   SELECT w.word, w.variants, l.stem, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.stem) AS ndoc
-  FROM unnest($2::text[], $3::text[]) AS w(word, variants)
+  FROM json_to_recordset($2::json) AS w(word text, variants text)
   CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', w.word))[1] AS stem) l
 ),
 variants AS MATERIALIZED (
@@ -33,7 +40,7 @@ fixes AS (
 pairs AS MATERIALIZED (
   -- Two adjacent words written as one by the knowledge base ("side chain", "side-chain": 'sidechain').
   SELECT l.la, l.lb, l.lj, l.lh, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.lj) AS ndoc
-  FROM unnest($4::text[], $5::text[]) AS pr(a, b)
+  FROM json_to_recordset($3::json) AS pr(a text, b text)
   CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', pr.a))[1] AS la, (ts_lexize('english_stem', pr.b))[1] AS lb,
     (ts_lexize('english_stem', pr.a || pr.b))[1] AS lj, (ts_lexize('english_stem', pr.a || '-' || pr.b))[1] AS lh) l
   WHERE l.la IS NOT NULL AND l.lb IS NOT NULL
@@ -45,7 +52,7 @@ splits AS MATERIALIZED (
   -- One word written as two ("sidechain": 'side' <-> 'chain'), both parts known.
   SELECT l.lw, l.la, l.lb, (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.la) AS na,
     (SELECT k.ndoc FROM kb_terms k WHERE k.lexeme = l.lb) AS nb
-  FROM unnest($6::text[], $7::text[]) AS sp(a, b)
+  FROM json_to_recordset($4::json) AS sp(a text, b text)
   CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', sp.a || sp.b))[1] AS lw, (ts_lexize('english_stem', sp.a))[1] AS la,
     (ts_lexize('english_stem', sp.b))[1] AS lb) l
   WHERE l.lw IS NOT NULL

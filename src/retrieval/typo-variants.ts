@@ -71,26 +71,28 @@ export function derivedForms(word: string): string[] {
   return [...out];
 }
 
+/** Two words the knowledge base may write as one, or the two parts of one word. */
+export interface WordPair {
+  a: string;
+  b: string;
+}
+
 /**
  * Where the question may write a compound differently from the passages: each pair of adjacent
  * words ("side chain", "side-chain" → is 'sidechain' known?) and each split of a word of 6+ letters
- * into two parts of 3+ ("sidechain" → are 'side' and 'chain' known?). As [a, b] column arrays.
+ * into two parts of 3+ ("sidechain" → are 'side' and 'chain' known?).
  */
-export function compoundCandidates(question: string): { pairs: [string[], string[]]; splits: [string[], string[]] } {
+export function compoundCandidates(question: string): { pairs: WordPair[]; splits: WordPair[] } {
   const words = question.toLowerCase().match(/[a-z]+/g) ?? [];
-  const pairs: [string[], string[]] = [[], []];
-  const splits: [string[], string[]] = [[], []];
+  const pairs: WordPair[] = [];
+  const splits: WordPair[] = [];
   for (let i = 0; i + 1 < words.length; i++) {
-    if (words[i]!.length >= 2 && words[i + 1]!.length >= 2 && words[i]!.length + words[i + 1]!.length >= 6) {
-      pairs[0].push(words[i]!);
-      pairs[1].push(words[i + 1]!);
-    }
+    const a = words[i]!;
+    const b = words[i + 1]!;
+    if (a.length >= 2 && b.length >= 2 && a.length + b.length >= 6) pairs.push({ a, b });
   }
   for (const w of new Set(words)) {
-    for (let k = 3; w.length >= 6 && k <= w.length - 3; k++) {
-      splits[0].push(w.slice(0, k));
-      splits[1].push(w.slice(k));
-    }
+    for (let k = 3; w.length >= 6 && k <= w.length - 3; k++) splits.push({ a: w.slice(0, k), b: w.slice(k) });
   }
   return { pairs, splits };
 }

@@ -1,10 +1,16 @@
 export interface QueryOptions {
   /**
-   * A statement every chat runs: PostgreSQL keeps it parsed on each connection (a named statement)
-   * instead of parsing it again each time. PGlite's API has no named statements: it ignores this.
+   * A statement every chat runs: the database keeps it parsed (a named statement, on each
+   * connection of PostgreSQL's pool, once in PGlite) instead of parsing it again each time.
    */
   prepare?: boolean;
 }
+
+/**
+ * A guard: at most this many texts become named statements. Each holds a few hundred KB (its parse
+ * tree and plans) on every connection, so only fixed texts are meant to be prepared.
+ */
+export const MAX_PREPARED = 32;
 
 /** What every SQL driver offers: PGlite (embedded) and PostgreSQL run the same SQL through it. */
 export interface Queryable {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { StorageUnavailableError } from '../../errors.js';
-import type { Db, Queryable, QueryOptions } from '../db.js';
+import { MAX_PREPARED, type Db, type Queryable, type QueryOptions } from '../db.js';
 
 // SQLSTATE classes that mean "the database is not there right now", not "your SQL is wrong".
 const unavailableStates = /^(08|53|57P0[1-3])/;
@@ -21,12 +21,6 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
-
-/**
- * A guard: at most this many texts become named statements. Each holds a few hundred KB on every
- * connection of the pool (its parse tree and plans), so only fixed texts are meant to be prepared.
- */
-export const MAX_PREPARED = 32;
 
 export interface PostgresOptions {
   connectionString: string;
