@@ -99,3 +99,26 @@ describe.each(factories)('Db statements on $name', (factory) => {
     expect(texts).not.toContain(`SELECT $1::int * ${MAX_PREPARED + 4} AS n`);
   });
 });
+
+describe('the embedded database (PGlite) in its worker thread', () => {
+  it('keeps the event loop free while a statement runs: a timer fires before a long statement ends', async () => {
+    const db = await PgliteDb.open();
+    try {
+      const order: string[] = [];
+      const statement = db.query('SELECT pg_sleep(0.4)').then(() => order.push('statement'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('timer');
+      await statement;
+      expect(order).toEqual(['timer', 'statement']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses statements once closed, with the storage error the API maps to 503', async () => {
+    const db = await PgliteDb.open();
+    await db.close();
+    await expect(db.query('SELECT 1')).rejects.toMatchObject({ code: 'service_unavailable' });
+    await db.close();
+  });
+});
