@@ -115,6 +115,16 @@ describe('the embedded database (PGlite) in its worker thread', () => {
     }
   });
 
+  it('refuses a parameter that cannot cross to the worker, and goes on serving', async () => {
+    const db = await PgliteDb.open();
+    try {
+      await expect(db.query('SELECT $1::text AS t', [() => 'x'])).rejects.toThrow();
+      expect(await db.query('SELECT $1::text AS t', ['x'])).toEqual([{ t: 'x' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('refuses statements once closed, with the storage error the API maps to 503', async () => {
     const db = await PgliteDb.open();
     await db.close();

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StorageUnavailableError } from '../../errors.js';
 import type { Db, Queryable, QueryOptions } from '../db.js';
-import { restoreError, type PgliteReply, type PgliteRequest } from './pglite-protocol.js';
+import { cloneError, restoreError, type PgliteReply, type PgliteRequest } from './pglite-protocol.js';
 import type { PgliteWorkerData } from './pglite-worker.js';
 
 type Ask = PgliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -64,7 +64,12 @@ export class PgliteDb implements Db {
     if (this.pending.size === 0) this.worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ ...request, id });
+      try {
+        this.worker.postMessage({ ...request, id });
+      } catch (err) {
+        // A parameter that cannot cross threads (a function, say): refused here, as a driver would.
+        this.settle({ id, error: cloneError(err) });
+      }
     });
   }
 
