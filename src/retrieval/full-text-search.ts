@@ -4,7 +4,7 @@ import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 import { DEFAULT_MIN_RELEVANCE, isCorroborated, isRelevant, judge } from './relevance.js';
-import { scopedSearchStatement, searchStatement, type SqlConcept } from './search-sql.js';
+import { scopedSearchStatement, searchStatement, shapedConcepts, type SqlConcept } from './search-sql.js';
 import { TERMS_SQL } from './terms-sql.js';
 import { rankWithVideoContext, VIDEO_CONTEXT_POOL } from './video-context.js';
 import { mayBeTypo } from './typo-correction.js';
@@ -97,6 +97,11 @@ export class FullTextSearch implements PassageSearch {
       sqlConcepts[p.conceptOf[k]! - 1]!.alternatives.push({ credit: p.credits[k]!, query: q, inTechnique: p.inTechnique[k]!, inTitle: p.inTitle[k]! }),
     );
     for (const c of sqlConcepts) c.alternatives.sort((x, y) => y.credit - x.credit);
+    // On PGlite, a few dozen statement texts in all, not one per question (shapedConcepts): it keeps
+    // them parsed, and each shape is planned once it has run a few times. PostgreSQL runs them
+    // unnamed, where padding would only cost (decision 0018).
+    const shaped = this.db.kind === 'pglite' ? shapedConcepts(sqlConcepts) : sqlConcepts;
+    const ownHeld = <R extends Row>(rows: R[]): R[] => rows.map((r) => ({ ...r, held: r.held.slice(0, sqlConcepts.length) }));
     // The second pass's candidates: the concepts the knowledge base holds, rarest first, within the budget.
     const byRarity = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.ndoc > 0 || c.known).sort((a, b) => a.c.ndoc - b.c.ndoc || a.i - b.i);
     const meaningful: number[] = [];
@@ -120,7 +125,7 @@ export class FullTextSearch implements PassageSearch {
       if (scope.genres && !genres) return { hits: [], relevant: false, corroborated: false, relevance: 0, strength: 0 };
       const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => {
         const { sql, params } = searchStatement({
-          concepts: sqlConcepts,
+          concepts: shaped,
           any: p.any,
           reachable,
           candidatesBy,
@@ -130,9 +135,9 @@ export class FullTextSearch implements PassageSearch {
           exact: limit,
           minCoverage,
         });
-        // Not prepared: its text depends on the question's shape, and each named statement holds
-        // a few hundred KB on every connection (decision 0011).
-        return this.db.query<Row>(sql, params);
+        // Not prepared on PostgreSQL: each named statement holds a few hundred KB on every
+        // connection (decisions 0011, 0018).
+        return ownHeld(await this.db.query<Row>(sql, params, { shaped: true }));
       };
       return tierOf(await this.topK(run, p, floor, scope, limit, pool, { manyCandidates, oneStatement, anyMeaningful }), limit);
     };
@@ -158,7 +163,7 @@ export class FullTextSearch implements PassageSearch {
       // the whole knowledge base are ranked in one: each passage is scored once, one round trip.
       if (!oneStatement || scopes.length < 2 || scopes.some((s) => s.genres)) return Promise.all(scopes.map((s) => rankScope(s, limit)));
       const { sql, params } = scopedSearchStatement({
-        concepts: sqlConcepts,
+        concepts: shaped,
         any: p.any,
         reachable: anyMeaningful === null ? p.reachable : `(${p.reachable}) | ${anyMeaningful}`,
         creators: scopes.map((s) => s.creator ?? null),
@@ -166,7 +171,7 @@ export class FullTextSearch implements PassageSearch {
         exact: limit,
         minCoverage: 0,
       });
-      const rows = await this.db.query<Row & { scope: number }>(sql, params);
+      const rows = ownHeld(await this.db.query<Row & { scope: number }>(sql, params, { shaped: true }));
       return scopes.map((_, i) => tierOf(rows.filter((r) => r.scope === i).map(({ scope: _scope, ...hit }) => hit), limit));
     };
     return {

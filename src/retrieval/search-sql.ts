@@ -1,8 +1,32 @@
 /** One concept of a question, as the search statement takes it. */
 export interface SqlConcept {
   weight: number;
-  /** Best first (highest credit): the first that matches is the one that counts. */
-  alternatives: { credit: number; query: string; inTechnique: string; inTitle: string }[];
+  /**
+   * Best first (highest credit): the first that matches is the one that counts. A null query is
+   * padding (shapedConcepts): `tsv @@ NULL` is never true.
+   */
+  alternatives: { credit: number; query: string | null; inTechnique: string | null; inTitle: string | null }[];
+}
+
+const bucket = (n: number, steps: readonly number[]) => steps.find((s) => n <= s) ?? Math.ceil(n / 4) * 4;
+
+/**
+ * The concepts padded to one of a few shapes, so that a statement's text (which depends on the
+ * number of concepts and of alternatives) comes in a few dozen forms, not one per question: every
+ * concept gets as many alternatives as the one with most (up to 1, 2, 3, 4, 6, 8, then by 4),
+ * padded with ones that never match, and there are 4, 6, 8, 12, 16 (then by 4) concepts, padded
+ * with concepts of weight 0. Nothing padded is ever held or weighs anything: the statement's rows
+ * are the same, with `held` followed by zeros for the padding. (The eval sets' 581 searches come in
+ * 293 texts unpadded, 58 padded: docs/decisions/0018.)
+ */
+export function shapedConcepts(concepts: readonly SqlConcept[]): SqlConcept[] {
+  const alternatives = bucket(Math.max(1, ...concepts.map((c) => c.alternatives.length)), [1, 2, 3, 4, 6, 8]);
+  const count = bucket(concepts.length, [4, 6, 8, 12, 16]);
+  const never = { credit: 0, query: null, inTechnique: null, inTitle: null };
+  const padded = concepts.map((c) => ({ weight: c.weight, alternatives: [...c.alternatives] }));
+  while (padded.length < count) padded.push({ weight: 0, alternatives: [] });
+  for (const c of padded) while (c.alternatives.length < alternatives) c.alternatives.push(never);
+  return padded;
 }
 
 export interface SearchStatement {

@@ -4,6 +4,12 @@ export interface QueryOptions {
    * connection of PostgreSQL's pool, once in PGlite) instead of parsing it again each time.
    */
   prepare?: boolean;
+  /**
+   * A statement whose text comes in a bounded number of shapes (search-sql.ts's shapedConcepts):
+   * kept parsed where the database is one connection (PGlite, up to MAX_SHAPED texts). PostgreSQL
+   * runs it unnamed: its pool would hold every shape on every connection.
+   */
+  shaped?: boolean;
 }
 
 /**
@@ -11,6 +17,9 @@ export interface QueryOptions {
  * tree and plans) on every connection, so only fixed texts are meant to be prepared.
  */
 export const MAX_PREPARED = 32;
+
+/** How many texts of shaped statements PGlite keeps parsed (the eval sets' searches come in 58). */
+export const MAX_SHAPED = 96;
 
 /** What every SQL driver offers: PGlite (embedded) and PostgreSQL run the same SQL through it. */
 export interface Queryable {

@@ -7,6 +7,8 @@ import type { Db, Queryable, QueryOptions } from '../db.js';
 import { cloneError, restoreError, type PgliteReply, type PgliteRequest } from './pglite-protocol.js';
 import type { PgliteWorkerData } from './pglite-worker.js';
 
+const preparing = (options: QueryOptions | undefined) => (options?.prepare ? 'fixed' : options?.shaped ? 'shaped' : null);
+
 type Ask = PgliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
@@ -89,7 +91,7 @@ export class PgliteDb implements Db {
   }
 
   query<T extends object>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<T[]> {
-    return this.ask<T[]>({ op: 'query', sql, params: [...params], prepare: options?.prepare ?? false, tx: null });
+    return this.ask<T[]>({ op: 'query', sql, params: [...params], prepare: preparing(options), tx: null });
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -98,7 +100,7 @@ export class PgliteDb implements Db {
     try {
       result = await fn({
         query: <R extends object>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) =>
-          this.ask<R[]>({ op: 'query', sql, params: [...params], prepare: options?.prepare ?? false, tx }),
+          this.ask<R[]>({ op: 'query', sql, params: [...params], prepare: preparing(options), tx }),
         exec: async (sql: string) => {
           await this.ask({ op: 'exec', sql, tx });
         },

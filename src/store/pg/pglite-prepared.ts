@@ -29,13 +29,14 @@ export class PglitePrepared {
   constructor(
     private readonly pg: PGlite,
     private readonly max: number,
+    private readonly prefix: string,
   ) {}
 
   /** The name of sql's statement, given now if there is room; undefined when there is none. */
   nameFor(sql: string): string | undefined {
     let name = this.names.get(sql);
     if (name === undefined && this.names.size < this.max) {
-      name = `chrysopedia_${this.names.size + 1}`;
+      name = `${this.prefix}${this.names.size + 1}`;
       this.names.set(sql, name);
     }
     return name;

@@ -1,6 +1,6 @@
 /** What the main thread asks of the PGlite worker (pglite-worker.ts), one message each. */
 export type PgliteRequest =
-  | { id: number; op: 'query'; sql: string; params: unknown[]; prepare: boolean; tx: number | null }
+  | { id: number; op: 'query'; sql: string; params: unknown[]; prepare: 'fixed' | 'shaped' | null; tx: number | null }
   | { id: number; op: 'exec'; sql: string; tx: number | null }
   | { id: number; op: 'begin' }
   | { id: number; op: 'end'; tx: number; commit: boolean }

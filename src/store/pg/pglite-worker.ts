@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { MAX_PREPARED } from '../db.js';
+import { MAX_PREPARED, MAX_SHAPED } from '../db.js';
 import { cloneError, type PgliteReply, type PgliteRequest } from './pglite-protocol.js';
 import { PglitePrepared } from './pglite-prepared.js';
 
@@ -27,7 +27,7 @@ const ROLLBACK = Symbol('rollback');
 const port = parentPort!;
 const options = workerData as PgliteWorkerData;
 const pg = await PGlite.create({ dataDir: options.dataDir, extensions: options.vector ? { pg_trgm, vector } : { pg_trgm } });
-const prepared = new PglitePrepared(pg, MAX_PREPARED);
+const prepared = { fixed: new PglitePrepared(pg, MAX_PREPARED, 'chrysopedia_'), shaped: new PglitePrepared(pg, MAX_SHAPED, 'chrysopedia_shape_') };
 const open = new Map<number, OpenTransaction>();
 let nextTx = 1;
 
@@ -74,8 +74,9 @@ async function run(m: PgliteRequest): Promise<unknown> {
   switch (m.op) {
     case 'query': {
       const t = transactionOf(m.tx);
-      const name = m.prepare ? prepared.nameFor(m.sql) : undefined;
-      if (name !== undefined) return prepared.run(m.sql, name, m.params, { inTransaction: t !== undefined });
+      const named = m.prepare ? prepared[m.prepare] : undefined;
+      const name = named?.nameFor(m.sql);
+      if (named && name !== undefined) return named.run(m.sql, name, m.params, { inTransaction: t !== undefined });
       return (await (t ? t.tx : pg).query(m.sql, m.params)).rows;
     }
     case 'exec':
