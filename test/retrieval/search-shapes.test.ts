@@ -5,7 +5,7 @@ import { readDemoDocument } from '../../src/kb/demo-kb.js';
 import { searchStatement, shapedConcepts, type SqlConcept } from '../../src/retrieval/search-sql.js';
 import { MAX_SHAPED, type Db } from '../../src/store/db.js';
 import { PgKbStore } from '../../src/store/pg/pg-kb-store.js';
-import { dbFactories } from '../helpers/databases.js';
+import { dbFactories, pgliteFactory } from '../helpers/databases.js';
 
 // Words of the demo knowledge base, and one a passage never holds.
 const WORDS = ['sidechain', 'kick', 'bass', 'reverb', 'pad', 'vocal', 'compress', 'release', 'attack', 'chord', 'sampl', 'groov', 'zzyzx'];
@@ -46,9 +46,18 @@ describe.each(dbFactories)('search statements in a few shapes, $name', (factory)
       { numRuns: 25 },
     );
   });
+});
 
-  it.runIf(factory.name === 'pglite')(
-    `on PGlite, the eval sets' searches come in at most ${MAX_SHAPED} texts, kept parsed and planned once warm`,
+describe('search statements on PGlite', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await pgliteFactory.open();
+    await new PgKbStore(db).importDocument(await readDemoDocument());
+  });
+  afterAll(async () => db.close());
+
+  it(
+    `the eval sets' searches come in at most ${MAX_SHAPED} texts, kept parsed and planned once warm`,
     async () => {
       // Twice: a shape is planned for its first five runs, then its plan is kept.
       for (let round = 0; round < 2; round++) {
