@@ -45,11 +45,12 @@ export function stepOf(sql: string): string {
 /** A Db that times every statement. */
 export function timedDb(inner: Db, clock: StepClock): Db {
   const timed = (q: Queryable): Queryable => ({
-    query: (sql, params) => clock.time(stepOf(sql), () => q.query(sql, params)),
+    query: (sql, params, options) => clock.time(stepOf(sql), () => q.query(sql, params, options)),
     exec: (sql) => q.exec(sql),
   });
   return {
     kind: inner.kind,
+    keepsShapes: inner.keepsShapes,
     ...timed(inner),
     transaction: (fn) => clock.time('a transaction (all of it)', () => inner.transaction((tx) => fn(timed(tx)))),
     ping: () => inner.ping(),

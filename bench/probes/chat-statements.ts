@@ -21,7 +21,7 @@ import { ChatService } from '../../src/chat/chat-service.js';
 import { readDemoDocument } from '../../src/kb/demo-kb.js';
 import type { Answerer } from '../../src/llm/answerer.js';
 import { FullTextSearch } from '../../src/retrieval/full-text-search.js';
-import type { Db, Queryable, QueryOptions } from '../../src/store/db.js';
+import { MAX_SHAPED_POSTGRES, type Db, type Queryable, type QueryOptions } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PgConversationStore } from '../../src/store/pg/pg-conversation-store.js';
 import { PgKbStore } from '../../src/store/pg/pg-kb-store.js';
@@ -68,6 +68,9 @@ class RecordingDb implements Db {
   get kind() {
     return this.inner.kind;
   }
+  get keepsShapes() {
+    return this.inner.keepsShapes;
+  }
   query<T extends object>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<T[]> {
     const next = this.chain.then(async () => {
       let rows: T[] = [];
@@ -97,6 +100,10 @@ class RecordingDb implements Db {
 /** PostgreSQL through one connection, so that its backend's CPU time is the statements'. */
 class OneConnectionDb implements Db {
   readonly kind = 'postgres' as const;
+  readonly keepsShapes = true;
+  /** How often each shaped text has run: as PostgresDb, named from its third run, up to its cap. */
+  private readonly shapedRuns = new Map<string, number>();
+  private readonly shapedNamed = new Set<string>();
   private constructor(
     readonly client: pg.Client,
     readonly pid: number,
@@ -109,7 +116,14 @@ class OneConnectionDb implements Db {
   }
   /** As PostgresDb: a statement to prepare is named (here by a hash of its text). */
   async query<T extends object>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<T[]> {
-    const name = options?.prepare ? `p_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}` : undefined;
+    const hash = () => createHash('sha1').update(sql).digest('hex').slice(0, 16);
+    let name = options?.prepare ? `p_${hash()}` : undefined;
+    if (options?.shaped && !options.prepare) {
+      const runs = (this.shapedRuns.get(sql) ?? 0) + 1;
+      this.shapedRuns.set(sql, runs);
+      if (runs === 3 && this.shapedNamed.size < MAX_SHAPED_POSTGRES) this.shapedNamed.add(sql);
+      if (this.shapedNamed.has(sql)) name = `s_${hash()}`;
+    }
     return (await this.client.query({ text: sql, values: params as unknown[], ...(name ? { name } : {}) })).rows as T[];
   }
   async exec(sql: string) {

@@ -97,10 +97,9 @@ export class FullTextSearch implements PassageSearch {
       sqlConcepts[p.conceptOf[k]! - 1]!.alternatives.push({ credit: p.credits[k]!, query: q, inTechnique: p.inTechnique[k]!, inTitle: p.inTitle[k]! }),
     );
     for (const c of sqlConcepts) c.alternatives.sort((x, y) => y.credit - x.credit);
-    // On PGlite, a few dozen statement texts in all, not one per question (shapedConcepts): it keeps
-    // them parsed, and each shape is planned once it has run a few times. PostgreSQL runs them
-    // unnamed, where padding would only cost (decision 0018).
-    const shaped = this.db.kind === 'pglite' ? shapedConcepts(sqlConcepts) : sqlConcepts;
+    // A few dozen statement texts in all, not one per question (shapedConcepts): the database keeps
+    // them parsed, and each shape keeps a generic plan once it has run a few times (decisions 0018, 0019).
+    const shaped = this.db.keepsShapes ? shapedConcepts(sqlConcepts) : sqlConcepts;
     const ownHeld = <R extends Row>(rows: R[]): R[] => rows.map((r) => ({ ...r, held: r.held.slice(0, sqlConcepts.length) }));
     // The second pass's candidates: the concepts the knowledge base holds, rarest first, within the budget.
     const byRarity = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.ndoc > 0 || c.known).sort((a, b) => a.c.ndoc - b.c.ndoc || a.i - b.i);
@@ -135,8 +134,6 @@ export class FullTextSearch implements PassageSearch {
           exact: limit,
           minCoverage,
         });
-        // Not prepared on PostgreSQL: each named statement holds a few hundred KB on every
-        // connection (decisions 0011, 0018).
         return ownHeld(await this.db.query<Row>(sql, params, { shaped: true }));
       };
       return tierOf(await this.topK(run, p, floor, scope, limit, pool, { manyCandidates, oneStatement, anyMeaningful }), limit);

@@ -52,7 +52,7 @@ describe.each(dbFactories)('the retrieval cascade over full-text search, $name',
 
   it('reads the question once however many tiers it widens to: the same hits as searching each scope afresh', async () => {
     let statements = 0;
-    const counted: Db = { ...db, kind: db.kind, query: (sql, params) => ((statements += 1), db.query(sql, params)) } as Db;
+    const counted: Db = { ...db, kind: db.kind, keepsShapes: db.keepsShapes, query: (sql, params) => ((statements += 1), db.query(sql, params)) } as Db;
     const question = 'how many cents should I detune the saws of a reese bass';
     const counting = new FullTextSearch(counted);
     await counting.search('glossary loaded', {}, 1);

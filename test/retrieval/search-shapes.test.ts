@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, readEvalSet } from '../../src/cli/eval.js';
 import { readDemoDocument } from '../../src/kb/demo-kb.js';
 import { searchStatement, shapedConcepts, type SqlConcept } from '../../src/retrieval/search-sql.js';
-import { MAX_SHAPED, type Db } from '../../src/store/db.js';
+import { MAX_SHAPED, MAX_SHAPED_POSTGRES, type Db } from '../../src/store/db.js';
+import { PostgresDb } from '../../src/store/pg/postgres-db.js';
+import { migrate } from '../../src/store/migrate.js';
 import { PgKbStore } from '../../src/store/pg/pg-kb-store.js';
-import { dbFactories, pgliteFactory } from '../helpers/databases.js';
+import { dbFactories, freshPostgresUrl, pgliteFactory, postgresAvailable } from '../helpers/databases.js';
 
 // Words of the demo knowledge base, and one a passage never holds.
 const WORDS = ['sidechain', 'kick', 'bass', 'reverb', 'pad', 'vocal', 'compress', 'release', 'attack', 'chord', 'sampl', 'groov', 'zzyzx'];
@@ -48,16 +50,34 @@ describe.each(dbFactories)('search statements in a few shapes, $name', (factory)
   });
 });
 
-describe('search statements on PGlite', () => {
+// One connection: what it has prepared is what pg_prepared_statements shows.
+const keptParsed = [
+  { name: 'pglite', cap: MAX_SHAPED, open: () => pgliteFactory.open() },
+  ...(postgresAvailable
+    ? [
+      {
+        name: 'postgres',
+        cap: MAX_SHAPED_POSTGRES,
+        open: async () => {
+          const db = new PostgresDb({ connectionString: await freshPostgresUrl(), max: 1 });
+          await migrate(db);
+          return db;
+        },
+      },
+    ]
+  : []),
+];
+
+describe.each(keptParsed)('search statements kept parsed on $name', ({ cap, open }) => {
   let db: Db;
   beforeAll(async () => {
-    db = await pgliteFactory.open();
+    db = await open();
     await new PgKbStore(db).importDocument(await readDemoDocument());
   });
   afterAll(async () => db.close());
 
   it(
-    `the eval sets' searches come in at most ${MAX_SHAPED} texts, kept parsed and planned once warm`,
+    `the eval sets' searches come in few texts, at most ${cap} kept parsed, and those planned once warm`,
     async () => {
       // Twice: a shape is planned for its first five runs, then its plan is kept.
       for (let round = 0; round < 2; round++) {
@@ -68,7 +88,7 @@ describe('search statements on PGlite', () => {
          FROM pg_prepared_statements WHERE name LIKE 'chrysopedia_shape_%'`,
       );
       expect(row!.texts).toBeGreaterThan(10);
-      expect(row!.texts).toBeLessThanOrEqual(MAX_SHAPED);
+      expect(row!.texts).toBeLessThanOrEqual(cap);
       expect(row!.generic).toBeGreaterThan(2 * row!.custom);
     },
   );

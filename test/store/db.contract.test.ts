@@ -100,6 +100,38 @@ describe.each(factories)('Db statements on $name', (factory) => {
   });
 });
 
+describe.runIf(postgresAvailable)('shaped statements on PostgreSQL', () => {
+  const text = (i: number) => `SELECT $1::int * ${i} AS n`;
+  const run = async (db: Db, times: number, texts: number) => {
+    for (let t = 0; t < times; t++) {
+      for (let i = 0; i < texts; i++) expect(await db.query(text(i), [2], { shaped: true })).toEqual([{ n: 2 * i }]);
+    }
+  };
+  const named = async (db: Db) => (await db.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).map((r) => r.statement).sort();
+
+  it('a shaped text is kept parsed from its third run, up to the cap; the others run unnamed, with the same rows', async () => {
+    const db = new PostgresDb({ connectionString: await freshPostgresUrl(), max: 1, maxShaped: 2 });
+    try {
+      await run(db, 2, 4);
+      expect(await named(db)).toEqual([]);
+      await run(db, 2, 4);
+      expect(await named(db)).toEqual([text(0), text(1)]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('with a cap of 0 (DATABASE_SEARCH_SHAPES=0), none is kept', async () => {
+    const db = new PostgresDb({ connectionString: await freshPostgresUrl(), max: 1, maxShaped: 0 });
+    try {
+      await run(db, 4, 2);
+      expect(await named(db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('the embedded database (PGlite) in its worker thread', () => {
   it('keeps the event loop free while a statement runs: a timer fires before a long statement ends', async () => {
     const db = await PgliteDb.open();

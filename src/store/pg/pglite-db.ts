@@ -33,6 +33,7 @@ function startWorker(workerData: PgliteWorkerData): Worker {
  */
 export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
+  readonly keepsShapes = true;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private gone: Error | null = null;

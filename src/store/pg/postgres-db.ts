@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { StorageUnavailableError } from '../../errors.js';
-import { MAX_PREPARED, type Db, type Queryable, type QueryOptions } from '../db.js';
+import { MAX_PREPARED, MAX_SHAPED_POSTGRES, type Db, type Queryable, type QueryOptions } from '../db.js';
 
 // SQLSTATE classes that mean "the database is not there right now", not "your SQL is wrong".
 const unavailableStates = /^(08|53|57P0[1-3])/;
@@ -26,7 +26,12 @@ export interface PostgresOptions {
   connectionString: string;
   max?: number;
   connectTimeoutMs?: number;
+  /** How many shaped texts to keep parsed on each connection (default MAX_SHAPED_POSTGRES; 0: none). */
+  maxShaped?: number;
 }
+
+/** A shaped text is named on its third run: a shape seen once or twice does not take a place. */
+const SHAPED_RUNS_BEFORE_NAMED = 2;
 
 /** PostgreSQL through a pg Pool; connection failures surface as StorageUnavailableError (503). */
 export class PostgresDb implements Db {
@@ -34,6 +39,11 @@ export class PostgresDb implements Db {
   private readonly pool: pg.Pool;
   /** Statement names by text, the same on every connection (pg prepares each on first use). */
   private readonly names = new Map<string, string>();
+  /** The same for shaped texts (search statements), and how often each not yet named has run. */
+  private readonly shapedNames = new Map<string, string>();
+  private readonly shapedRuns = new Map<string, number>();
+  private readonly maxShaped: number;
+  readonly keepsShapes: boolean;
 
   constructor(options: PostgresOptions) {
     this.pool = new pg.Pool({
@@ -42,6 +52,8 @@ export class PostgresDb implements Db {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 1000,
       idleTimeoutMillis: 30_000,
     });
+    this.maxShaped = options.maxShaped ?? MAX_SHAPED_POSTGRES;
+    this.keepsShapes = this.maxShaped > 0;
     // An idle client losing its connection must not crash the process.
     this.pool.on('error', () => undefined);
   }
@@ -51,12 +63,36 @@ export class PostgresDb implements Db {
   }
 
   private config(text: string, params: readonly unknown[], options?: QueryOptions): pg.QueryConfig {
+    if (options?.shaped && !options.prepare) {
+      const name = this.shapedName(text);
+      return { text, values: params as unknown[], ...(name ? { name } : {}) };
+    }
     let name = options?.prepare ? this.names.get(text) : undefined;
     if (options?.prepare && name === undefined && this.names.size < MAX_PREPARED) {
       name = `chrysopedia_${this.names.size + 1}`;
       this.names.set(text, name);
     }
     return { text, values: params as unknown[], ...(name ? { name } : {}) };
+  }
+
+  /**
+   * A shaped text's name once it has run SHAPED_RUNS_BEFORE_NAMED times, while fewer than
+   * `maxShaped` are named: the shapes questions come in most get the places. Each named shape holds
+   * about 0.7 MB on every connection that runs it (its parse tree and plans; decision 0019).
+   */
+  private shapedName(text: string): string | undefined {
+    const known = this.shapedNames.get(text);
+    if (known !== undefined || this.shapedNames.size >= this.maxShaped) return known;
+    const runs = this.shapedRuns.get(text) ?? 0;
+    if (runs >= SHAPED_RUNS_BEFORE_NAMED) {
+      const name = `chrysopedia_shape_${this.shapedNames.size + 1}`;
+      this.shapedNames.set(text, name);
+      this.shapedRuns.delete(text);
+      return name;
+    }
+    // Counting is bounded too: past a few times the places, new texts are not counted.
+    if (runs > 0 || this.shapedRuns.size < 8 * this.maxShaped) this.shapedRuns.set(text, runs + 1);
+    return undefined;
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
