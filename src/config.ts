@@ -42,7 +42,7 @@ export const envSchema = z.object({
   PORT: int(8000, 0, 65535),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
-  /** Search statement shapes kept prepared on each PostgreSQL connection (about 0.7 MB each; 0: none). */
+  /** Search statement shapes kept prepared on each PostgreSQL connection (about 0.85 MB each; 0: none). */
   DATABASE_SEARCH_SHAPES: int(24, 0, 1000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL').optional(),
   LLM_BASE_URL: optionalUrl,

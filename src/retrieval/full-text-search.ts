@@ -4,7 +4,7 @@ import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
 import { buildConcepts, DEFAULT_CONCEPT_OPTIONS, likelyCandidates, type Compound, reachableQuery, toSearchParams, type ConceptOptions, type QueryTerm } from './query-concepts.js';
 import { DEFAULT_MIN_RELEVANCE, isCorroborated, isRelevant, judge } from './relevance.js';
-import { scopedSearchStatement, searchStatement, shapedConcepts, type SqlConcept } from './search-sql.js';
+import { CLOSE_SHAPES, FEW_SHAPES, scopedSearchStatement, searchStatement, shapedConcepts, type SqlConcept } from './search-sql.js';
 import { TERMS_SQL } from './terms-sql.js';
 import { rankWithVideoContext, VIDEO_CONTEXT_POOL } from './video-context.js';
 import { mayBeTypo } from './typo-correction.js';
@@ -99,7 +99,7 @@ export class FullTextSearch implements PassageSearch {
     for (const c of sqlConcepts) c.alternatives.sort((x, y) => y.credit - x.credit);
     // A few dozen statement texts in all, not one per question (shapedConcepts): the database keeps
     // them parsed, and each shape keeps a generic plan once it has run a few times (decisions 0018, 0019).
-    const shaped = this.db.keepsShapes ? shapedConcepts(sqlConcepts) : sqlConcepts;
+    const shaped = !this.db.keepsShapes ? sqlConcepts : shapedConcepts(sqlConcepts, this.db.kind === 'pglite' ? CLOSE_SHAPES : FEW_SHAPES);
     const ownHeld = <R extends Row>(rows: R[]): R[] => rows.map((r) => ({ ...r, held: r.held.slice(0, sqlConcepts.length) }));
     // The second pass's candidates: the concepts the knowledge base holds, rarest first, within the budget.
     const byRarity = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.ndoc > 0 || c.known).sort((a, b) => a.c.ndoc - b.c.ndoc || a.i - b.i);

@@ -10,18 +10,36 @@ export interface SqlConcept {
 
 const bucket = (n: number, steps: readonly number[]) => steps.find((s) => n <= s) ?? Math.ceil(n / 4) * 4;
 
+/** The sizes a shape's alternatives per concept and its concepts are padded up to (then by 4). */
+export interface ShapeSteps {
+  alternatives: readonly number[];
+  concepts: readonly number[];
+}
+
+/**
+ * Shapes close to the question, for PGlite: its one connection keeps every shape, and padding a
+ * statement costs some execution in WASM (the eval sets' searches come in 78 texts).
+ */
+export const CLOSE_SHAPES: ShapeSteps = { alternatives: [1, 2, 3, 4, 6, 8], concepts: [4, 6, 8, 12, 16] };
+
+/**
+ * Fewer, wider shapes, for PostgreSQL: each shape it keeps is held on every pooled connection,
+ * and the padding costs it next to nothing to run (27 texts for the eval sets; decision 0019).
+ */
+export const FEW_SHAPES: ShapeSteps = { alternatives: [2, 4, 8], concepts: [6, 12, 16] };
+
 /**
  * The concepts padded to one of a few shapes, so that a statement's text (which depends on the
  * number of concepts and of alternatives) comes in a few dozen forms, not one per question: every
- * concept gets as many alternatives as the one with most (up to 1, 2, 3, 4, 6, 8, then by 4),
- * padded with ones that never match, and there are 4, 6, 8, 12, 16 (then by 4) concepts, padded
- * with concepts of weight 0. Nothing padded is ever held or weighs anything: the statement's rows
- * are the same, with `held` followed by zeros for the padding. (The eval sets' 581 searches come in
- * 293 texts unpadded, 58 padded: docs/decisions/0018.)
+ * concept gets as many alternatives as the one with most (up to the next of `steps.alternatives`,
+ * then by 4), padded with ones that never match, and the concepts are padded up to the next of
+ * `steps.concepts` (then by 4) with concepts of weight 0. Nothing padded is ever held or weighs
+ * anything: the statement's rows are the same, with `held` followed by zeros for the padding.
+ * (The eval sets' 581 searches come in 293 texts unpadded: docs/decisions/0018, 0019.)
  */
-export function shapedConcepts(concepts: readonly SqlConcept[]): SqlConcept[] {
-  const alternatives = bucket(Math.max(1, ...concepts.map((c) => c.alternatives.length)), [1, 2, 3, 4, 6, 8]);
-  const count = bucket(concepts.length, [4, 6, 8, 12, 16]);
+export function shapedConcepts(concepts: readonly SqlConcept[], steps: ShapeSteps = CLOSE_SHAPES): SqlConcept[] {
+  const alternatives = bucket(Math.max(1, ...concepts.map((c) => c.alternatives.length)), steps.alternatives);
+  const count = bucket(concepts.length, steps.concepts);
   const never = { credit: 0, query: null, inTechnique: null, inTitle: null };
   const padded = concepts.map((c) => ({ weight: c.weight, alternatives: [...c.alternatives] }));
   while (padded.length < count) padded.push({ weight: 0, alternatives: [] });

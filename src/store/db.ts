@@ -22,9 +22,9 @@ export const MAX_PREPARED = 32;
 export const MAX_SHAPED = 96;
 
 /**
- * How many shaped texts PostgreSQL keeps parsed, on each connection of the pool: at about 0.7 MB
- * each, at most some 17 MB a connection. The eval sets' commonest 24 shapes cover about 70 % of
- * their searches (decision 0019).
+ * How many shaped texts PostgreSQL keeps parsed, on each connection of the pool: at about 0.85 MB
+ * each, at most some 20 MB a connection. The eval sets' searches come in 27 shapes there
+ * (search-sql.ts's FEW_SHAPES; decision 0019).
  */
 export const MAX_SHAPED_POSTGRES = 24;
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, readEvalSet } from '../../src/cli/eval.js';
 import { readDemoDocument } from '../../src/kb/demo-kb.js';
-import { searchStatement, shapedConcepts, type SqlConcept } from '../../src/retrieval/search-sql.js';
+import { CLOSE_SHAPES, FEW_SHAPES, searchStatement, shapedConcepts, type SqlConcept } from '../../src/retrieval/search-sql.js';
 import { MAX_SHAPED, MAX_SHAPED_POSTGRES, type Db } from '../../src/store/db.js';
 import { PostgresDb } from '../../src/store/pg/postgres-db.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -33,7 +33,7 @@ describe.each(dbFactories)('search statements in a few shapes, $name', (factory)
 
   it('a question padded to its shape gets the same passages, scores and concepts held', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(concept, { minLength: 1, maxLength: 9 }), fc.constantFrom(null, 'mira-vox'), async (cs, creator) => {
+      fc.asyncProperty(fc.array(concept, { minLength: 1, maxLength: 9 }), fc.constantFrom(null, 'mira-vox'), fc.constantFrom(CLOSE_SHAPES, FEW_SHAPES), async (cs, creator, steps) => {
         const concepts = toSql(cs);
         const words = [...new Set(cs.flatMap((c) => c.alternatives.map((a) => `'${a.word}'`)))].join(' | ');
         const run = async (given: SqlConcept[]) => {
@@ -41,11 +41,11 @@ describe.each(dbFactories)('search statements in a few shapes, $name', (factory)
           const rows = await db.query<{ passage_id: string; score: number; base: number; held: number[] }>(sql, params);
           return rows.map((r) => ({ id: r.passage_id, score: r.score, base: r.base, held: r.held.slice(0, concepts.length) }));
         };
-        const padded = shapedConcepts(concepts);
+        const padded = shapedConcepts(concepts, steps);
         expect(padded.length).toBeGreaterThanOrEqual(concepts.length);
         expect(await run(padded)).toEqual(await run(concepts));
       }),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
   });
 });

@@ -78,7 +78,7 @@ export class PostgresDb implements Db {
   /**
    * A shaped text's name once it has run SHAPED_RUNS_BEFORE_NAMED times, while fewer than
    * `maxShaped` are named: the shapes questions come in most get the places. Each named shape holds
-   * about 0.7 MB on every connection that runs it (its parse tree and plans; decision 0019).
+   * about 0.85 MB on every connection that runs it (its parse tree and plans; decision 0019).
    */
   private shapedName(text: string): string | undefined {
     const known = this.shapedNames.get(text);
