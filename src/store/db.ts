@@ -7,7 +7,8 @@ export interface QueryOptions {
   /**
    * A statement whose text comes in a bounded number of shapes (search-sql.ts's shapedConcepts):
    * kept parsed, so that each shape keeps a generic plan: PGlite up to MAX_SHAPED texts;
-   * PostgreSQL, whose pool holds them on every connection, the MAX_SHAPED_POSTGRES it runs most.
+   * PostgreSQL, whose pool holds them on every connection, the first MAX_SHAPED_POSTGRES (or
+   * DATABASE_SEARCH_SHAPES) to run three times.
    */
   shaped?: boolean;
 }
@@ -18,7 +19,7 @@ export interface QueryOptions {
  */
 export const MAX_PREPARED = 32;
 
-/** How many texts of shaped statements PGlite keeps parsed (the eval sets' searches come in 58). */
+/** How many texts of shaped statements PGlite keeps parsed (the eval sets' searches come in 78). */
 export const MAX_SHAPED = 96;
 
 /**
