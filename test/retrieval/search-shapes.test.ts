@@ -51,21 +51,15 @@ describe.each(dbFactories)('search statements in a few shapes, $name', (factory)
 });
 
 // One connection: what it has prepared is what pg_prepared_statements shows.
+async function openPostgres(): Promise<Db> {
+  const db = new PostgresDb({ connectionString: await freshPostgresUrl(), max: 1 });
+  await migrate(db);
+  return db;
+}
+
 const keptParsed = [
   { name: 'pglite', cap: MAX_SHAPED, open: () => pgliteFactory.open() },
-  ...(postgresAvailable
-    ? [
-      {
-        name: 'postgres',
-        cap: MAX_SHAPED_POSTGRES,
-        open: async () => {
-          const db = new PostgresDb({ connectionString: await freshPostgresUrl(), max: 1 });
-          await migrate(db);
-          return db;
-        },
-      },
-    ]
-  : []),
+  ...(postgresAvailable ? [{ name: 'postgres', cap: MAX_SHAPED_POSTGRES, open: openPostgres }] : []),
 ];
 
 describe.each(keptParsed)('search statements kept parsed on $name', ({ cap, open }) => {
