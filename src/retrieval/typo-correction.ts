@@ -15,9 +15,13 @@ const maxEdits = (length: number) => (length >= 8 ? 2 : 1);
  */
 const COMMON_WORDS = 100_000;
 
-/** British and American spellings of one word ("normalise", "normalize"): the same word, never a typo. */
+/**
+ * British and American spellings of one word ("normalise", "normalize"), or a dropped g ("goin",
+ * "going"): the same word, never a typo.
+ */
 const sameWordSpelt = (a: string, b: string): boolean =>
-  a.length === b.length && [...a].every((ch, i) => ch === b[i] || (ch === 's' && b[i] === 'z') || (ch === 'z' && b[i] === 's'));
+  (a.endsWith('in') && b === `${a}g`) ||
+  (a.length === b.length && [...a].every((ch, i) => ch === b[i] || (ch === 's' && b[i] === 'z') || (ch === 'z' && b[i] === 's')));
 
 /** Whether a word as typed may be a misspelling at all: not a common English word. */
 export function mayBeTypo(typed: string, rank: WordRank): boolean {

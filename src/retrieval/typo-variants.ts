@@ -28,10 +28,11 @@ export function typoCandidates(question: string): string[] {
 
 /**
  * For a correctly spelt word: its other spelling, British -is- for American -iz- and back
- * ("normalise", "normalize"), one letter at a time.
+ * ("normalise", "normalize"), one letter at a time; and a dropped g written out ("goin",
+ * "knockin": the word list holds them as words of their own).
  */
 export function spellingVariants(word: string): string[] {
-  const out: string[] = [];
+  const out: string[] = word.endsWith('in') ? [`${word}g`] : [];
   for (let i = 1; i < word.length - 1; i++) {
     if (word[i] === 's' || word[i] === 'z') out.push(word.slice(0, i) + (word[i] === 's' ? 'z' : 's') + word.slice(i + 1));
   }

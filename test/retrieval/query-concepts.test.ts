@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Glossary } from '../../src/retrieval/glossary.js';
 import { buildConcepts, idf, type QueryTerm } from '../../src/retrieval/query-concepts.js';
 import { correction } from '../../src/retrieval/typo-correction.js';
-import { derivedForms } from '../../src/retrieval/typo-variants.js';
+import { derivedForms, spellingVariants } from '../../src/retrieval/typo-variants.js';
 import type { Db } from '../../src/store/db.js';
 import { pgliteFactory } from '../helpers/databases.js';
 
@@ -95,6 +95,16 @@ describe('splitting a question into weighted concepts', () => {
     expect(correction(punchy([{ word: 'punch', lexeme: 'punch', ndoc: 22 }]), rank)).toEqual({ lexeme: 'punch', ndoc: 22 });
     // One edit away but not the same word: a common word is never corrected to it.
     expect(correction(punchy([{ word: 'paunchy', lexeme: 'paunchi', ndoc: 2 }]), rank)).toBeNull();
+  });
+
+  it('reads a dropped g as the same word ("goin": "going"), though the word list holds "goin" as a word', () => {
+    expect(spellingVariants('goin')).toContain('going');
+    expect(spellingVariants('mix')).not.toContain('mixg');
+    const rank = (w: string) => ({ goin: 25108, going: 490, gain: 2000 })[w];
+    const goin = (fixes: QueryTerm['fixes']): QueryTerm => ({ ...term('goin', [1], 0), typed: 'goin', fixes });
+    expect(correction(goin([{ word: 'going', lexeme: 'go', ndoc: 40 }]), rank)).toEqual({ lexeme: 'go', ndoc: 40 });
+    // Another word one edit away is not the same word: a common word is never corrected to it.
+    expect(correction(goin([{ word: 'gain', lexeme: 'gain', ndoc: 12 }]), rank)).toBeNull();
   });
 
   it('reads a hyphenated word no passage holds as its known parts, and keeps it whole when none is known', () => {
