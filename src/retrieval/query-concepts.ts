@@ -78,6 +78,7 @@ export function buildConcepts(
     // A stop word of general English no passage holds ("mine", "cannot", "thru") only frames the question.
     (u) => u.parts.length > 0 || ndocOf(u) > 0 || !glossary.frames(u.lexeme),
   );
+  const ownLexemes = new Set(units.filter((u) => u.parts.length === 0 && ndocOf(u) > 0).map((u) => u.lexeme));
   const concepts: Concept[] = [];
   const seen = new Set<string>();
   const add = (concept: Concept) => {
@@ -111,6 +112,12 @@ export function buildConcepts(
     const term = byLexeme.get(unit.lexeme);
     const fixes = term && unit.parts.length === 0 ? corrections(term, rank) : [];
     const fix = fixes[0];
+    // A misspelling of a word the question also spells right ("repeated … repaets") is that word
+    // again, and a word counts once, as Postgres merges a word the question repeats.
+    if (fix && ownLexemes.has(fix.lexeme)) {
+      i += 1;
+      continue;
+    }
     if (fix) {
       // Weighed as the likeliest word meant: a corrected question finds its passages as if spelled right.
       const fixed: Alternative[] = fixes.map((f) => ({ phrase: { lexemes: [f.lexeme], distances: [] }, credit: options.typoCredit }));

@@ -35,6 +35,13 @@ describe('splitting a question into weighted concepts', () => {
     ]);
   });
 
+  it('counts a misspelling of a word the question also spells right once, as that word', () => {
+    // "repeated notes … when the note repaets": 'repeat':1 'note':2,5 'repaet':6
+    const repaet: QueryTerm = { ...term('repaet', [6], 0), typed: 'repaets', fixes: [{ word: 'repeats', lexeme: 'repeat', ndoc: 4 }] };
+    const concepts = buildConcepts([term('repeat', [1], 4), term('note', [2, 5], 30), repaet], glossary, undefined, () => undefined);
+    expect(labels(concepts)).toEqual(['repeat', 'note']);
+  });
+
   it('replaces an unknown word by its likely correction, weighed as the corrected word', () => {
     const [c] = buildConcepts([{ ...term('revrb', [1], 0, [{ lexeme: 'reverb', ndoc: 50, similarity: 0.5 }]), typed: 'revrb' }], glossary);
     expect(c!.ndoc).toBe(50);
