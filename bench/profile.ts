@@ -7,6 +7,12 @@ export interface Profile {
   /** Streams held open, after `warmup` chats cut at their first token. */
   openStreams: { streams: number; warmup: number };
   throughput: { connections: number; seconds: number; rounds: number; answerTokens: number };
+  /**
+   * Chats each service answers (instant LLM, 50 clients) when it starts, before any section
+   * measures it: V8 is still compiling the hot paths for the first few thousand chats (a
+   * quarter of the server's CPU after 250 chats, under 1 % after 4,000: bench/findings.md).
+   */
+  jitWarmupChats: number;
   /** Server CPU per streamed token: chats of `short` and of `long` paced tokens (the llm profile's pace). */
   perToken: { streams: number; chatsPerStream: number; short: number; long: number };
   retrieval: { sizes: number[]; questions: number; rounds: number };
@@ -22,6 +28,7 @@ export const FULL: Profile = {
   firstToken: { concurrency: [1, 50, 200], requestsPerStream: 4, minRequests: 12, rounds: 2 },
   openStreams: { streams: 1000, warmup: 200 },
   throughput: { connections: 50, seconds: 3, rounds: 3, answerTokens: 50 },
+  jitWarmupChats: 4000,
   perToken: { streams: 50, chatsPerStream: 2, short: 50, long: 500 },
   retrieval: { sizes: [10_000, 100_000], questions: 60, rounds: 2 },
   limits: {},
@@ -33,6 +40,7 @@ export const QUICK: Profile = {
   firstToken: { concurrency: [1, 10], requestsPerStream: 2, minRequests: 5, rounds: 1 },
   openStreams: { streams: 100, warmup: 40 },
   throughput: { connections: 10, seconds: 1, rounds: 1, answerTokens: 50 },
+  jitWarmupChats: 50,
   perToken: { streams: 5, chatsPerStream: 1, short: 10, long: 50 },
   retrieval: { sizes: [1_000], questions: 10, rounds: 1 },
   limits: { BENCH_CHECKS: '500', BENCH_ROUNDS: '1', BENCH_CONCURRENCY: '10' },

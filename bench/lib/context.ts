@@ -4,6 +4,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Profile } from '../profile.js';
 import { startChild, type BenchChild } from './child-process.js';
+import { answerTokens, chatBody } from './questions.js';
+import { closedLoop, connectionPool } from './sse-client.js';
 import { createThrowawayDatabase, postgresReachable, type ThrowawayDatabase } from './throwaway-postgres.js';
 
 export type BackendName = 'pglite' | 'postgres';
@@ -120,7 +122,29 @@ export class BenchContext {
     // Services stop before the databases they use are dropped: cleanups run last-in, first-out.
     const child = await startChild('service', { env, nodeFlags: ['--expose-gc'] });
     this.cleanups.push(() => child.stop());
+    if (options.llm) await this.jitWarmup(child);
     return child;
+  }
+
+  /**
+   * The profile's warm-up chats with an instant 50-token answer, the section's reply put back
+   * after: what a section measures is a server that has run a while, not V8 compiling it.
+   */
+  private async jitWarmup(service: BenchChild): Promise<void> {
+    const chats = this.profile.jitWarmupChats;
+    if (chats <= 0) return;
+    const fake = await this.fakeLlm();
+    const previous = await fake.call('reply', { tokens: answerTokens(50) });
+    const clients = Math.min(50, chats);
+    const pool = connectionPool(service.url, clients);
+    const started = performance.now();
+    try {
+      await closedLoop(pool, { concurrency: clients, perClient: Math.ceil(chats / clients), body: chatBody });
+    } finally {
+      await pool.close();
+      await fake.call('reply', previous);
+    }
+    this.log(`JIT warm-up: ${chats} chats in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 
   /** Runs fn; with BENCH_CPU_PROF, the service's CPU profile of just that window goes to <dir>/<name>.cpuprofile. */

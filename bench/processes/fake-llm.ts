@@ -8,12 +8,17 @@ setInterval(() => {
   if (fake.requests.length > 1000) fake.requests.length = 0;
 }, 1000).unref();
 
+let current: FakeReply = {};
+
 serveParent(
   fake.baseUrl,
   {
+    /** Sets the reply; answers the one it replaces, so that a warm-up can put it back. */
     reply: (reply) => {
-      fake.reset(reply as FakeReply);
-      return null;
+      const previous = current;
+      current = reply as FakeReply;
+      fake.reset(current);
+      return previous;
     },
     open: () => fake.requests.filter((r) => r.endedAt === null).length,
   },

@@ -1,4 +1,5 @@
 import { captureAnswer } from '../lib/capture-answer.js';
+import type { BenchContext } from '../lib/context.js';
 import { startChild, type BenchChild } from '../lib/child-process.js';
 import { fmt, table, verdict } from '../lib/markdown.js';
 import { answerTokens, chatBody } from '../lib/questions.js';
@@ -54,13 +55,17 @@ export const throughputSection: Section = {
     for (const backend of ctx.backends) services.push(contender(`chat, ${backend.label}`, backend.name, await ctx.service(backend.name)));
     const answer = await captureAnswer(services[0]!.child.url);
     const bare = await startChild('bare');
+    // The round trips a chat on PostgreSQL + Redis cannot do without, and nothing else (bench/processes/floor.ts).
+    const floor = ctx.env.postgres && ctx.env.redis ? await startFloor(ctx, fake.url) : null;
     const contenders = [
       contender('bare route, same events through the SSE writer', 'bare', bare, () => bare.call('mode', 'stream')),
       ...services,
+      ...(floor ? [contender("floor: a chat's round trips only (PostgreSQL + Redis)", 'floor', floor)] : []),
       contender('bare route, same bytes in one write (for scale)', 'blob', bare, () => bare.call('mode', 'blob')),
     ];
     try {
       await bare.call('answer', answer);
+      await floor?.call('answer', answer);
       const pools = contenders.map((c) => connectionPool(c.child.url, p.connections));
       // Warm-up: connections, JIT.
       for (const [i, c] of contenders.entries()) {
@@ -98,6 +103,7 @@ export const throughputSection: Section = {
       await Promise.all(pools.map((pool) => pool.close()));
     } finally {
       await bare.stop();
+      await floor?.stop();
     }
 
     const bareRate = median(contenders[0]!.perSecond);
@@ -151,7 +157,11 @@ export const throughputSection: Section = {
       `at once with ${p.answerTokens} tokens. The bare route is Fastify without a logger answering POST /api/v1/chat: it replays the ${answer.events.length}`,
       `events (${answer.bytes.length} bytes) of a real answer captured from the service in this run through the service's own SSE writer`,
       '(`writeSse`), so the bytes on the wire and the writes are the same and only the service\'s work is missing. The last row writes',
-      'the same bytes in one write, to show what per-event writes cost. Only streams that ended with `done` count. *CPU ms / request*',
+      'the same bytes in one write, to show what per-event writes cost. The *floor* row (PostgreSQL + Redis only) is a route that makes',
+      'the round trips a chat cannot do without and nothing else (bench/processes/floor.ts): 3 Redis commands, 4 trivial named',
+      'statements, one streamed completion from the fake LLM read by the service\'s own reader, the events through the same SSE writer',
+      'and one log line. What it costs is the wire\'s and the drivers\' share of a chat, whatever the service\'s own code does.',
+      'Only streams that ended with `done` count. *CPU ms / request*',
       'is the process\'s user + system CPU time over the round divided by the requests it served: the cost of one request, which',
       'other work on the machine distorts much less than requests/s (the target\'s ratio in CPU terms is given beside it);',
       '*CPU × bare* is that cost over the bare route\'s in the same round set, the figure that holds from run to run.',
@@ -165,6 +175,12 @@ export const throughputSection: Section = {
     return { markdown, figures, targets };
   },
 };
+
+/** The floor process (bench/processes/floor.ts) on a database of its own, the run's Redis and the fake LLM. */
+async function startFloor(ctx: BenchContext, llmUrl: string): Promise<BenchChild> {
+  const db = await ctx.throwawayDatabase();
+  return startChild('floor', { env: { DATABASE_URL: db.url, REDIS_URL: ctx.env.redisUrl, LLM_BASE_URL: llmUrl, LLM_API_KEY: 'bench' } });
+}
 
 function perRequest(spent: CpuSpent, requests: number): CpuSpent {
   const parts = Object.fromEntries(Object.entries(spent.parts).map(([k, v]) => [k, v / requests]));
