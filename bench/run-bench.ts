@@ -88,6 +88,8 @@ async function render(
     'driven over real HTTP by a load generator in another process (undici, one connection per stream, events parsed with',
     'eventsource-parser), against the fake OpenAI-compatible LLM of `bench/fake-llm.ts` in a third process. Rate limits are set so high',
     'that nothing is refused. `npm run bench:quick` runs every section at toy sizes (CI runs it through `test/bench/bench-quick.test.ts`).',
+    `Each service answers ${profile.jitWarmupChats} chats (50 clients, an instant 50-token answer) when it starts, before any section`,
+    'measures it: what is measured is a server that has run a while, not V8 still compiling it (bench/findings.md).',
     '',
     '## Targets',
     '',
