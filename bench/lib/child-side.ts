@@ -1,4 +1,6 @@
 import { setImmediate as tick } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
+import type { CapturedAnswer } from './capture-answer.js';
 
 type Handler = (payload: unknown) => unknown;
 
@@ -44,4 +46,22 @@ export async function memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
     await tick();
   }
   return process.memoryUsage();
+}
+
+/** The calls every measured process answers: its CPU time, its memory after GC, a heap snapshot. */
+export const measureHandlers: Record<string, Handler> = {
+  cpu: () => process.cpuUsage(),
+  memory: memoryAfterGc,
+  heapSnapshot: (file) => writeHeapSnapshot(String(file)),
+};
+
+/** The captured chat answer a bench route replays (captureAnswer), set by the parent's `answer` call. */
+export class ReplayedAnswer {
+  current: CapturedAnswer = { idPrefix: '', events: [], bytes: '' };
+
+  /** The `answer` call's handler: keeps the answer, answers how many events it has. */
+  readonly set: Handler = (payload) => {
+    this.current = payload as CapturedAnswer;
+    return this.current.events.length;
+  };
 }

@@ -8,20 +8,13 @@
  */
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { writeHeapSnapshot } from 'node:v8';
 import Fastify from 'fastify';
 import type { ChatEvent } from '../../src/contract/chat-events.js';
 import { numberedEvents, SSE_HEADERS, writeSse } from '../../src/chat/sse-writer.js';
 import { configFrom } from '../../src/config.js';
-import { memoryAfterGc, serveParent } from '../lib/child-side.js';
+import { measureHandlers, ReplayedAnswer, serveParent } from '../lib/child-side.js';
 
-interface Answer {
-  idPrefix: string;
-  events: ChatEvent[];
-  bytes: string;
-}
-
-let answer: Answer = { idPrefix: '', events: [], bytes: '' };
+const replayed = new ReplayedAnswer();
 let mode: 'stream' | 'blob' | 'hold' = 'stream';
 
 async function* replay(events: ChatEvent[]): AsyncGenerator<ChatEvent, void, void> {
@@ -38,25 +31,21 @@ app.post('/api/v1/chat', async (_request, reply) => {
   reply.hijack();
   reply.raw.writeHead(200, SSE_HEADERS);
   if (mode === 'blob') {
-    reply.raw.end(answer.bytes);
+    reply.raw.end(replayed.current.bytes);
     return;
   }
   // hold: the sources and the first token, then nothing until the client goes (an open stream's floor).
-  const events = mode === 'hold' ? holdAfter(answer.events.slice(0, 2), reply.raw) : replay(answer.events);
-  await writeSse(reply.raw, numberedEvents(events, answer.idPrefix), { pingMs: 15_000, coalesceMs: configFrom({}).SSE_COALESCE_MS });
+  const { events: all, idPrefix } = replayed.current;
+  const events = mode === 'hold' ? holdAfter(all.slice(0, 2), reply.raw) : replay(all);
+  await writeSse(reply.raw, numberedEvents(events, idPrefix), { pingMs: 15_000, coalesceMs: configFrom({}).SSE_COALESCE_MS });
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
 serveParent(
   url,
   {
-    cpu: () => process.cpuUsage(),
-    memory: memoryAfterGc,
-    heapSnapshot: (file) => writeHeapSnapshot(String(file)),
-    answer: (payload) => {
-      answer = payload as Answer;
-      return answer.events.length;
-    },
+    ...measureHandlers,
+    answer: replayed.set,
     mode: (payload) => {
       mode = payload === 'blob' || payload === 'hold' ? payload : 'stream';
       return mode;

@@ -12,7 +12,6 @@
  * No validation, retrieval, prompt, metrics or storage logic. What it costs is what the wire
  * and the drivers cost, whatever the service's own code does.
  */
-import { writeHeapSnapshot } from 'node:v8';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -21,12 +20,7 @@ import { numberedEvents, SSE_HEADERS, writeSse } from '../../src/chat/sse-writer
 import { configFrom } from '../../src/config.js';
 import type { ChatEvent } from '../../src/contract/chat-events.js';
 import { CompletionStreams } from '../../src/llm/completion-streams.js';
-import { memoryAfterGc, serveParent } from '../lib/child-side.js';
-
-interface Answer {
-  idPrefix: string;
-  events: ChatEvent[];
-}
+import { measureHandlers, ReplayedAnswer, serveParent } from '../lib/child-side.js';
 
 const env = process.env;
 if (!env.DATABASE_URL || !env.REDIS_URL || !env.LLM_BASE_URL) throw new Error('floor: DATABASE_URL, REDIS_URL and LLM_BASE_URL are needed');
@@ -35,7 +29,7 @@ const redis = new Redis(env.REDIS_URL);
 const streams = new CompletionStreams({ baseURL: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY ?? 'bench' });
 const log = pino({ level: 'info' });
 const coalesceMs = configFrom({}).SSE_COALESCE_MS;
-let answer: Answer = { idPrefix: '', events: [] };
+const replayed = new ReplayedAnswer();
 let turn = 0;
 
 const statement = (name: string) => (value: number) => pool.query({ name, text: 'SELECT $1::int AS n', values: [value] });
@@ -45,7 +39,8 @@ const startTurn = statement('floor-start-turn');
 const finishTurn = statement('floor-finish-turn');
 
 async function* chatEvents(signal: AbortSignal): AsyncGenerator<ChatEvent, void, void> {
-  const [sources, done] = [answer.events[0], answer.events.at(-1)];
+  const { events } = replayed.current;
+  const [sources, done] = [events[0], events.at(-1)];
   if (sources) yield sources;
   const key = `floor:events:${turn++}`;
   await redis.xadd(key, '*', 'e', 'sources');
@@ -76,7 +71,7 @@ app.post('/api/v1/chat', async (request, reply) => {
   reply.raw.writeHead(200, SSE_HEADERS);
   const abort = new AbortController();
   reply.raw.once('close', () => abort.abort());
-  await writeSse(reply.raw, numberedEvents(chatEvents(abort.signal), answer.idPrefix), { pingMs: 15_000, coalesceMs });
+  await writeSse(reply.raw, numberedEvents(chatEvents(abort.signal), replayed.current.idPrefix), { pingMs: 15_000, coalesceMs });
   log.info({ reqId: request.id, res: { statusCode: 200 }, responseTime: performance.now() - started }, 'request completed');
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -84,13 +79,8 @@ const url = await app.listen({ host: '127.0.0.1', port: 0 });
 serveParent(
   url,
   {
-    cpu: () => process.cpuUsage(),
-    memory: memoryAfterGc,
-    heapSnapshot: (file) => writeHeapSnapshot(String(file)),
-    answer: (payload) => {
-      answer = payload as Answer;
-      return answer.events.length;
-    },
+    ...measureHandlers,
+    answer: replayed.set,
   },
   async () => {
     await app.close();

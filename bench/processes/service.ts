@@ -6,10 +6,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
-import { memoryAfterGc, serveParent } from '../lib/child-side.js';
+import { measureHandlers, serveParent } from '../lib/child-side.js';
 
 const { url, stop } = await startServer(loadConfig(process.env));
 const inspector = new Session();
@@ -17,9 +16,7 @@ const inspector = new Session();
 serveParent(
   url,
   {
-    memory: memoryAfterGc,
-    cpu: () => process.cpuUsage(),
-    heapSnapshot: (file) => writeHeapSnapshot(String(file)),
+    ...measureHandlers,
     profileStart: async () => {
       inspector.connect();
       await inspector.post('Profiler.enable');
