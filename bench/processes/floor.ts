@@ -31,6 +31,8 @@ const log = pino({ level: 'info' });
 const coalesceMs = configFrom({}).SSE_COALESCE_MS;
 const replayed = new ReplayedAnswer();
 let turn = 0;
+const EVENTS = 'floor:events';
+const LIMIT = 'floor:limit';
 
 const statement = (name: string) => (value: number) => pool.query({ name, text: 'SELECT $1::int AS n', values: [value] });
 const terms = statement('floor-terms');
@@ -42,8 +44,9 @@ async function* chatEvents(signal: AbortSignal): AsyncGenerator<ChatEvent, void,
   const { events } = replayed.current;
   const [sources, done] = [events[0], events.at(-1)];
   if (sources) yield sources;
-  const key = `floor:events:${turn++}`;
-  await redis.xadd(key, '*', 'e', 'sources');
+  turn += 1;
+  // One stream, trimmed, so that a run leaves nothing behind but it (deleted at stop).
+  await redis.xadd(EVENTS, 'MAXLEN', '~', '1000', '*', 'e', 'sources');
   const chunks = await streams.open({ model: 'bench-model', messages: [{ role: 'user', content: 'q' }] }, signal);
   let first = true;
   for await (const batch of chunks) {
@@ -53,7 +56,7 @@ async function* chatEvents(signal: AbortSignal): AsyncGenerator<ChatEvent, void,
     }
     if (first) {
       first = false;
-      await redis.xadd(key, '*', 'e', 'tokens');
+      await redis.xadd(EVENTS, 'MAXLEN', '~', '1000', '*', 'e', 'tokens');
     }
   }
   await finishTurn(turn);
@@ -63,7 +66,7 @@ async function* chatEvents(signal: AbortSignal): AsyncGenerator<ChatEvent, void,
 const app = Fastify({ logger: false });
 app.post('/api/v1/chat', async (request, reply) => {
   const started = performance.now();
-  await redis.incr('floor:limit');
+  await redis.incr(LIMIT);
   await terms(1);
   await search(2);
   await startTurn(3);
@@ -85,6 +88,7 @@ serveParent(
   async () => {
     await app.close();
     await pool.end();
+    await redis.del(EVENTS, LIMIT);
     redis.disconnect();
   },
 );
