@@ -1,5 +1,6 @@
 import type { Db } from '../store/db.js';
 import { withoutContractions } from './contractions.js';
+import { unitsApart } from './number-units.js';
 import { framingWords } from './framing-words.js';
 import { Glossary, readGlossary, type GlossaryFile } from './glossary.js';
 import { EMPTY_PLAN, type PassageHit, type PassageSearch, type RankedTier, type SearchPlan, type SearchScope } from './passage-search.js';
@@ -71,7 +72,7 @@ export class FullTextSearch implements PassageSearch {
   }
 
   async plan(question: string): Promise<SearchPlan> {
-    const query = withoutContractions(question);
+    const query = unitsApart(withoutContractions(question));
     const typos = this.options.typos !== false;
     const [glossary, rank] = await Promise.all([this.loadGlossary(), typos ? loadWordRank() : Promise.resolve<WordRank>(() => undefined)]);
     // A common English word is never taken for a typo (query-concepts.ts): only the others' variants are looked up.

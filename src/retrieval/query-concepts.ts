@@ -143,7 +143,9 @@ export function splitUnknownCompounds(units: Unit[], ndocOf: (u: Unit) => number
   return units.flatMap((u) => {
     if (u.parts.length === 0 || ndocOf(u) > 0 || knownKey(u.lexeme)) return [u];
     const parts = u.parts.map((p) => ({ lexeme: p.lexeme, position: p.position, parts: [] }));
-    const known = parts.filter((p) => ndocOf(p) > 0);
+    // A part of one or two letters is a prefix or a letter ("re-arranged", "b-b-b-baby"), not a
+    // word: transcripts hold 're' from "you're", 'b' from "side B".
+    const known = parts.filter((p) => p.lexeme.length > 2 && ndocOf(p) > 0);
     return known.length > 0 ? known : [u];
   });
 }

@@ -78,6 +78,13 @@ describe.each(dbFactories)('full-text search on the demo knowledge base, $name',
     expect(ids(dropped)).toEqual(ids(written));
   });
 
+  it('reads a number written against its unit as the two: "128bpm" is "128 bpm"', async () => {
+    const joined = await search.search('what release time for sidechain ducking at 128bpm', { creator: 'mira-vox' }, 6);
+    const apart = await search.search('what release time for sidechain ducking at 128 bpm', { creator: 'mira-vox' }, 6);
+    expect(joined.length).toBeGreaterThan(0);
+    expect(joined).toEqual(apart);
+  });
+
   it('finds nothing for a question of stop words and question-framing words only', async () => {
     expect(await search.search('how do I', {}, 6)).toEqual([]);
     expect(await search.search('any tips please?', {}, 6)).toEqual([]);

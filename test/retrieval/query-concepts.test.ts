@@ -124,6 +124,15 @@ describe('splitting a question into weighted concepts', () => {
     expect(labels(buildConcepts([term('side-chain', [1], 9), term('side', [2], 30), term('chain', [3], 12)], glossary))).toEqual(['side-chain']);
   });
 
+  it('leaves out a part of one or two letters: a prefix or a letter, though transcripts hold it ("you\'re": \'re\')', () => {
+    // "re-arranged the amen": 're-arrang':1 're':2 'arrang':3 'amen':5
+    const rearranged = buildConcepts([term('re-arrang', [1], 0), term('re', [2], 45), term('arrang', [3], 6), term('amen', [5], 3)], glossary);
+    expect(labels(rearranged)).toEqual(['arrang', 'amen']);
+    // "b-b-b-baby": its letters say nothing, the word does.
+    const stutter = buildConcepts([term('b-b-b-babi', [1], 0), term('b', [2, 3, 4], 4), term('babi', [5], 1)], glossary);
+    expect(labels(stutter)).toEqual(['babi']);
+  });
+
   it('leaves out a general English stop word no passage holds, and keeps one a passage holds', async () => {
     const withFraming = await Glossary.stem(db, { same: [], narrower: [], ignore: [] }, ['mine', 'low']);
     // "my reese is dull, mine never wobbles, low end": 'rees':2 'dull':4 'mine':5 'never':6 'wobbl':7 'low':8 'end':9
