@@ -2,6 +2,9 @@
  * The heaviest functions of V8 CPU profiles (BENCH_CPU_PROF): self time per function, summed over
  * the files given, as a share of the profiled time. `npx tsx bench/profile-summary.ts [--top N]
  * [--inclusive] [--by-place] FILE...`; --by-place sums by package or src/ folder instead. Inclusive time counts a function once per sample however deep it recurs.
+ * A sample's time is wall time on the thread: a system call the thread waits in while descheduled
+ * (`writev` to a woken PostgreSQL backend on a busy machine) counts as that call's, though it is not
+ * CPU; `/proc/<pid>/stat`'s user and system time say what is (bench/findings.md).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
