@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { migrations } from '../../src/store/migrations/index.js';
 import { PgConversationStore } from '../../src/store/pg/pg-conversation-store.js';
-import { dbFactories } from '../helpers/databases.js';
+import { PgliteDb } from '../../src/store/pg/pglite-db.js';
+import { PostgresDb } from '../../src/store/pg/postgres-db.js';
+import { dbFactories, freshPostgresUrl } from '../helpers/databases.js';
 
 const result = (answer: string) => ({
   answer,
@@ -21,7 +25,7 @@ describe.each(dbFactories)('ConversationStore contract on $name', (factory) => {
   beforeAll(async () => {
     db = await factory.open();
     store = new PgConversationStore(db);
-    await db.query(`INSERT INTO users (id, name) VALUES ('alice', 'Alice'), ('bob', 'Bob')`);
+    await db.query(`INSERT INTO users (id, name) VALUES ('alice', 'Alice'), ('bob', 'Bob'), ('carol', 'Carol')`);
   });
   afterAll(async () => db.close());
 
@@ -112,6 +116,18 @@ describe.each(dbFactories)('ConversationStore contract on $name', (factory) => {
     expect(page1.items[0]?.turn_count).toBe(1);
   });
 
+  it('lists conversations touched within one clock tick in the order they were touched', async () => {
+    const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const [id, title] of [[first, 't1'], [second, 't2'], [third, 't3']] as const) await store.open(id, 'carol', null, title);
+    // Every conversation at the same instant: only the order of activity can tell them apart.
+    await db.query(`UPDATE conversations SET updated_at = '2026-01-01T00:00:00Z' WHERE user_id = 'carol'`);
+    expect((await store.list('carol', 10, null)).items.map((c) => c.title)).toEqual(['t3', 't2', 't1']);
+    await store.startTurn(turn(first, 'again'));
+    const page1 = await store.list('carol', 2, null);
+    expect(page1.items.map((c) => c.title)).toEqual(['t1', 't3']);
+    expect((await store.list('carol', 2, page1.next_cursor)).items.map((c) => c.title)).toEqual(['t2']);
+  });
+
   it('deletes a conversation with its turns', async () => {
     const id = randomUUID();
     await store.open(id, 'alice', null, 'gone');
@@ -120,5 +136,29 @@ describe.each(dbFactories)('ConversationStore contract on $name', (factory) => {
     expect(await store.delete(id, 'alice')).toBe(true);
     expect(await store.get(id, 'alice')).toBeNull();
     expect(await store.getTurn(t.id)).toBeNull();
+  });
+});
+
+describe.each(dbFactories)('migration 0008 on $name: conversations numbered by activity', (factory) => {
+  it('numbers the conversations a database already holds in their order, and new activity after them', async () => {
+    const db = factory.name === 'pglite' ? await PgliteDb.open() : new PostgresDb({ connectionString: await freshPostgresUrl() });
+    try {
+      // The database as it was before 0008: conversations ordered by updated_at only.
+      await migrate(db, migrations.slice(0, 7));
+      await db.query(`INSERT INTO users (id, name) VALUES ('dora', 'Dora')`);
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      for (const [i, id] of ids.entries()) {
+        await db.query(`INSERT INTO conversations (id, user_id, title, updated_at) VALUES ($1, 'dora', $2, $3)`, [id, `old${i}`, `2026-01-0${i + 1}T00:00:00Z`]);
+      }
+      expect(await migrate(db)).toEqual(['0008-conversation-activity']);
+      const store = new PgConversationStore(db);
+      expect((await store.list('dora', 10, null)).items.map((c) => c.title)).toEqual(['old2', 'old1', 'old0']);
+      await store.startTurn({ id: randomUUID(), conversationId: ids[0]!, query: 'q', searchQuery: 'q', creatorSlug: null, personalityWeight: 0, cascadeTier: 'global', sources: [] });
+      expect((await store.list('dora', 10, null)).items.map((c) => c.title)).toEqual(['old0', 'old2', 'old1']);
+      await store.open(randomUUID(), 'dora', null, 'new');
+      expect((await store.list('dora', 1, null)).items.map((c) => c.title)).toEqual(['new']);
+    } finally {
+      await db.close();
+    }
   });
 });

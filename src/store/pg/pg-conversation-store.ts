@@ -13,19 +13,13 @@ const SUMMARY_COLUMNS = `c.id, c.user_id, c.creator_slug, c.title,
 // Who may use a conversation: its owner, or anyone when it is anonymous (an unguessable id).
 const MAY_USE = '(c.user_id IS NULL OR c.user_id = $2)';
 
-const encodeCursor = (updatedAt: string, id: string) => Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
-function decodeCursor(cursor: string): [string, string] | null {
+// A page's cursor: the activity number (migration 0008) of its last conversation.
+const encodeCursor = (activity: string) => Buffer.from(JSON.stringify([activity])).toString('base64url');
+function decodeCursor(cursor: string): string | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // Checked here so that a forged cursor is a 422, not a database error.
-    const ok =
-      Array.isArray(v) &&
-      v.length === 2 &&
-      typeof v[0] === 'string' &&
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2})?)$/.test(v[0]) &&
-      typeof v[1] === 'string' &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v[1]);
-    return ok ? [v[0] as string, v[1] as string] : null;
+    return Array.isArray(v) && v.length === 1 && typeof v[0] === 'string' && /^[1-9]\d{0,17}$/.test(v[0]) ? v[0] : null;
   } catch {
     return null;
   }
@@ -78,7 +72,8 @@ export class PgConversationStore implements ConversationStore {
     }
     await this.db.query(
       `WITH turn AS (${insertTurn} RETURNING conversation_id)
-       UPDATE conversations SET updated_at = now() WHERE id = (SELECT conversation_id FROM turn)`,
+       UPDATE conversations SET updated_at = now(), activity = nextval('conversations_activity_seq')
+       WHERE id = (SELECT conversation_id FROM turn)`,
       params,
       { prepare: true },
     );
@@ -120,15 +115,17 @@ export class PgConversationStore implements ConversationStore {
   async list(userId: string, limit: number, cursor: string | null): Promise<ConversationPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     if (cursor && !after) throw invalidRequest([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
-    const rows = await this.db.query<ConversationSummary>(
-      `SELECT ${SUMMARY_COLUMNS} FROM conversations c
-       WHERE c.user_id = $1 AND ($3::timestamptz IS NULL OR (c.updated_at, c.id) < ($3::timestamptz, $4::uuid))
-       ORDER BY c.updated_at DESC, c.id DESC LIMIT $2`,
-      [userId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+    // Most recent activity first (migration 0008): a number per activity, never a tie.
+    const rows = await this.db.query<ConversationSummary & { activity: string }>(
+      `SELECT ${SUMMARY_COLUMNS}, c.activity::text AS activity FROM conversations c
+       WHERE c.user_id = $1 AND ($3::bigint IS NULL OR c.activity < $3::bigint)
+       ORDER BY c.activity DESC LIMIT $2`,
+      [userId, limit + 1, after],
     );
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, next_cursor: rows.length > limit && last ? encodeCursor(last.updated_at, last.id) : null };
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const items = page.map(({ activity: _activity, ...summary }) => summary);
+    return { items, next_cursor: rows.length > limit && last ? encodeCursor(last.activity) : null };
   }
 
   async get(id: string, userId: string | null): Promise<(ConversationSummary & { turns: TurnRecord[] }) | null> {
