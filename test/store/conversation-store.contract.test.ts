@@ -19,6 +19,17 @@ const result = (answer: string) => ({
   invalidCitations: [],
 });
 
+const turn = (conversationId: string, query: string) => ({
+  id: randomUUID(),
+  conversationId,
+  query,
+  searchQuery: query,
+  creatorSlug: null,
+  personalityWeight: 0,
+  cascadeTier: 'global',
+  sources: [{ number: 1 }],
+});
+
 describe.each(dbFactories)('ConversationStore contract on $name', (factory) => {
   let db: Db;
   let store: PgConversationStore;
@@ -28,17 +39,6 @@ describe.each(dbFactories)('ConversationStore contract on $name', (factory) => {
     await db.query(`INSERT INTO users (id, name) VALUES ('alice', 'Alice'), ('bob', 'Bob'), ('carol', 'Carol')`);
   });
   afterAll(async () => db.close());
-
-  const turn = (conversationId: string, query: string) => ({
-    id: randomUUID(),
-    conversationId,
-    query,
-    searchQuery: query,
-    creatorSlug: null,
-    personalityWeight: 0,
-    cascadeTier: 'global',
-    sources: [{ number: 1 }],
-  });
 
   it('creates a conversation with the given id and lets its owner continue it', async () => {
     const id = randomUUID();
@@ -153,7 +153,7 @@ describe.each(dbFactories)('migration 0008 on $name: conversations numbered by a
       expect(await migrate(db)).toEqual(['0008-conversation-activity']);
       const store = new PgConversationStore(db);
       expect((await store.list('dora', 10, null)).items.map((c) => c.title)).toEqual(['old2', 'old1', 'old0']);
-      await store.startTurn({ id: randomUUID(), conversationId: ids[0]!, query: 'q', searchQuery: 'q', creatorSlug: null, personalityWeight: 0, cascadeTier: 'global', sources: [] });
+      await store.startTurn(turn(ids[0]!, 'q'));
       expect((await store.list('dora', 10, null)).items.map((c) => c.title)).toEqual(['old0', 'old2', 'old1']);
       await store.open(randomUUID(), 'dora', null, 'new');
       expect((await store.list('dora', 1, null)).items.map((c) => c.title)).toEqual(['new']);
