@@ -90,6 +90,22 @@ export function metricsByKind(results: readonly QuestionResult[]): [string, Eval
   return [...groups.entries()].map(([k, rs]) => [k, computeMetrics(rs)]);
 }
 
+/** From this many expected passages on, questions are counted together (recall@6 needs all of them in 6 places). */
+const MANY_EXPECTED = 5;
+
+/**
+ * Metrics per number of expected passages (questions that expect some), fewest first: a question
+ * labelled with one passage and one labelled with six ask very different things of recall@6.
+ */
+export function metricsByExpectedCount(results: readonly QuestionResult[]): [string, EvalMetrics][] {
+  const groups = new Map<number, QuestionResult[]>();
+  for (const r of results) {
+    const n = Math.min(r.question.expected.length, MANY_EXPECTED);
+    if (n > 0) groups.set(n, [...(groups.get(n) ?? []), r]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([n, rs]) => [n === MANY_EXPECTED ? `${n} or more` : String(n), computeMetrics(rs)]);
+}
+
 /** The questions the asked creator's own passages answer (expected tier creator) that ended at tier none. */
 export const creatorAnswerableAtNone = (results: readonly QuestionResult[]): QuestionResult[] =>
   results.filter((r) => r.question.expected_tier === 'creator' && r.tier === 'none');

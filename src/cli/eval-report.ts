@@ -1,4 +1,4 @@
-import { computeMetrics, creatorAnswerableAtNone, failedSetThresholds, kindOf, type SetThresholds, metricsByCreator, metricsByKind, recallAt, tierCorrect, type EvalMetrics, type QuestionResult } from './eval-metrics.js';
+import { computeMetrics, creatorAnswerableAtNone, failedSetThresholds, kindOf, type SetThresholds, metricsByCreator, metricsByExpectedCount, metricsByKind, recallAt, tierCorrect, type EvalMetrics, type QuestionResult } from './eval-metrics.js';
 
 const f = (n: number) => n.toFixed(3);
 const row = (label: string, m: EvalMetrics) =>
@@ -79,9 +79,9 @@ const cell = (results: readonly QuestionResult[]) => {
   return [String(m.questions), f(m.recall6), f(m.mrr), f(m.tierAccuracy), `${creatorAnswerableAtNone(results).length} / ${creator}`];
 };
 
-function kindTable(results: readonly QuestionResult[]): string {
-  const header = ['kind of question', 'questions', 'recall@1', 'recall@3', 'recall@6', 'MRR', 'tier accuracy'];
-  const body = metricsByKind(results).map(([kind, m]) => `| ${row(kind, m).join(' | ')} |`);
+function groupTable(first: string, groups: [string, EvalMetrics][]): string {
+  const header = [first, 'questions', 'recall@1', 'recall@3', 'recall@6', 'MRR', 'tier accuracy'];
+  const body = groups.map(([label, m]) => `| ${row(label, m).join(' | ')} |`);
   return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...body].join('\n');
 }
 
@@ -109,7 +109,8 @@ export function renderSetsReport(command: string, sets: readonly SetReport[]): s
   for (const s of sets) {
     for (const sec of s.sections) {
       out.push('', `## ${s.name}: ${sec.title}`, '', markdownTable(sec.results));
-      if (sec.results.some((r) => r.question.note)) out.push('', kindTable(sec.results));
+      if (sec.results.some((r) => r.question.note)) out.push('', groupTable('kind of question', metricsByKind(sec.results)));
+      out.push('', groupTable('expected passages', metricsByExpectedCount(sec.results)));
       out.push('', '### Misses', '', missesMarkdown(sec.results));
     }
   }

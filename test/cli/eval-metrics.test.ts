@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { belowThresholds, computeMetrics, creatorAnswerableAtNone, failedSetThresholds, kindOf, metricsByCreator, metricsByKind, type QuestionResult } from '../../src/cli/eval-metrics.js';
+import { belowThresholds, computeMetrics, creatorAnswerableAtNone, failedSetThresholds, kindOf, metricsByCreator, metricsByExpectedCount, metricsByKind, type QuestionResult } from '../../src/cli/eval-metrics.js';
 import { EvalSetError, parseEvalSet } from '../../src/cli/eval-set.js';
 
 const result = (id: string, creator: string | null, expected: string[], ranked: string[], tier: QuestionResult['tier'], expectedTier = tier): QuestionResult => ({
@@ -73,6 +73,23 @@ describe('eval metrics per kind of question and the cascade\'s failures', () => 
       ['offtopic', 1],
       ['(no kind)', 1],
     ]);
+  });
+
+  it('groups recall by how many passages a question expects, five and more together, leaving out questions that expect none', () => {
+    const many = ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'];
+    const groups = metricsByExpectedCount([
+      ...results,
+      result('g', null, ['p7', 'p8'], ['p8', 'x'], 'global'),
+      result('e', null, many, ['q1', 'q2', 'q3', 'x', 'y', 'z'], 'global'),
+      result('f', null, many.slice(0, 5), ['q1', 'q2', 'q3', 'q4', 'q5'], 'global'),
+    ]);
+    expect(groups.map(([label, m]) => [label, m.questions])).toEqual([
+      ['1', 2],
+      ['2', 1],
+      ['5 or more', 2],
+    ]);
+    expect(groups[2]![1].recall6).toBeCloseTo((3 / 6 + 1) / 2);
+    expect(groups[1]![1].recall6).toBeCloseTo(0.5);
   });
 
   it('counts creator-answerable questions that ended at none, and off-topic ones answered, against a set\'s thresholds', () => {
