@@ -23,15 +23,31 @@ function sentences(text: string): string[] {
   return text.match(/[^.!?]+[.!?]+["')\]]*|[^.!?]+$/g)?.map((s) => s.trim()).filter(Boolean) ?? [text];
 }
 
+const WORD = /[a-z0-9]+/g;
+
+/**
+ * How many of the question's terms a sentence holds: keyTerms(sentence) ∩ question, counted
+ * without building the sentence's own set. A word's stem is a prefix of it, so a word no question
+ * term begins is never stemmed: every chat scores every sentence of its sources (the snippets).
+ */
+function termHits(sentence: string, question: Set<string>, terms: readonly string[]): number {
+  let hits = 0;
+  let held: string[] | null = null;
+  for (const word of sentence.toLowerCase().match(WORD) ?? []) {
+    if (word.length < 2 || !terms.some((t) => word.startsWith(t)) || STOP.has(word)) continue;
+    const t = stem(word);
+    if (!question.has(t) || held?.includes(t)) continue;
+    (held ??= []).push(t);
+    hits += 1;
+  }
+  return hits;
+}
+
 /** The sentences of a passage that speak most to the question, kept in their order. */
 export function bestSentences(source: AnswerSource, question: Set<string>, max: number): string {
   const all = sentences(source.text);
-  const scored = all.map((s, i) => {
-    const terms = keyTerms(s);
-    let hits = 0;
-    for (const t of question) if (terms.has(t)) hits += 1;
-    return { i, s, hits };
-  });
+  const terms = [...question];
+  const scored = all.map((s, i) => ({ i, s, hits: termHits(s, question, terms) }));
   const chosen = [...scored].sort((a, b) => b.hits - a.hits || a.i - b.i).slice(0, max);
   return chosen
     .sort((a, b) => a.i - b.i)
