@@ -92,6 +92,8 @@ export class OpenAiAnswerer implements Answerer {
     let first = true;
     let finishReason: string | null = null;
     let chunks: AsyncGenerator<unknown[], void, void> | undefined;
+    // Read to its end: the request is over, and aborting it would only build an AbortError.
+    let ended = false;
     try {
       // Until the first token one deadline covers connecting, headers and empty chunks.
       const untilFirst = () => firstTokenTimeoutMs - (performance.now() - startedAt);
@@ -101,7 +103,10 @@ export class OpenAiAnswerer implements Answerer {
         const step = first
           ? await deadline.wait(chunks.next(), untilFirst(), 'first_token_timeout')
           : await deadline.wait(chunks.next(), idleTimeoutMs, 'idle_timeout');
-        if (step.done) break;
+        if (step.done) {
+          ended = true;
+          break;
+        }
         for (const value of step.value) {
           const parsed = chunkSchema.safeParse(value);
           if (!parsed.success) throw new LlmError('llm_unavailable', parsed.error, { reason: 'malformed_response' });
@@ -126,8 +131,10 @@ export class OpenAiAnswerer implements Answerer {
       deadline.clear();
       signal.removeEventListener('abort', onAbort);
       // Closing the attempt early (client gone, deadline, error) must not leave the request open.
-      upstream.abort();
-      chunks?.return().catch(() => undefined);
+      if (!ended) {
+        upstream.abort();
+        chunks?.return().catch(() => undefined);
+      }
     }
   }
 }
