@@ -42,10 +42,16 @@ const BROKEN_EVENT = { event: 'error', data: JSON.stringify({ error: 'Internal e
  * such a bug too, rather than silently dropped.
  */
 export function encodeEvent(e: ChatEvent, strict = false): { event: string; data: string; broken: boolean } {
+  // A token, most of a stream's events, is checked by hand: `{ text: <string> }` and nothing else
+  // is exactly what the schema lets out unchanged. Anything else takes the schema's own path.
+  if (e.event === 'token' && isTokenText(e.data)) return { event: 'token', data: JSON.stringify({ text: e.data.text }), broken: false };
   const result = chatEventSchema.safeParse(e);
   if (!result.success || (strict && droppedFields(e, result.data).length > 0)) return { ...BROKEN_EVENT, broken: true };
   return { event: result.data.event, data: JSON.stringify(result.data.data), broken: false };
 }
+
+const isTokenText = (data: unknown): data is { text: string } =>
+  typeof data === 'object' && data !== null && Object.hasOwn(data, 'text') && typeof (data as { text?: unknown }).text === 'string' && Object.keys(data).length === 1;
 
 /**
  * A stream's events, checked and encoded (encodeEvent), numbered from 1 as `<idPrefix>:<seq>`.

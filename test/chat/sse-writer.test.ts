@@ -1,9 +1,11 @@
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { numberedEvents, writeSse } from '../../src/chat/sse-writer.js';
-import type { ChatEvent } from '../../src/contract/chat-events.js';
+import { encodeEvent, numberedEvents, writeSse } from '../../src/chat/sse-writer.js';
+import { chatEventSchema, type ChatEvent } from '../../src/contract/chat-events.js';
+import { droppedFields } from '../../src/contract/dropped-fields.js';
 import { parseSse } from '../helpers/sse.js';
 
 /** Serves one stream of the given events through writeSse over real HTTP; returns its body and whether the producer finished. */
@@ -47,6 +49,35 @@ describe('the SSE writer sends only what the event schemas allow', () => {
     expect(lenient[1]?.data).toEqual({ text: 'hi' });
     const strict = parseSse((await stream([sources, extra], true)).body).events;
     expect(strict.map((e) => e.event)).toEqual(['sources', 'error']);
+  });
+});
+
+describe('a token event is encoded as its schema lets it out', () => {
+  /** The schema's own path: what it lets out, or the stream's internal error. */
+  const throughSchema = (e: ChatEvent, strict: boolean) => {
+    const r = chatEventSchema.safeParse(e);
+    if (!r.success || (strict && droppedFields(e, r.data).length > 0)) return { event: 'error', data: JSON.stringify({ error: 'Internal error', code: 'internal' }), broken: true };
+    return { event: r.data.event, data: JSON.stringify(r.data.data), broken: false };
+  };
+  const data = fc.oneof(
+    fc.record({ text: fc.string() }),
+    fc.record({ text: fc.oneof(fc.string(), fc.anything()), extra: fc.anything() }, { requiredKeys: [] }),
+    fc.anything(),
+  );
+
+  it('for any data, lenient or strict', () => {
+    fc.assert(
+      fc.property(data, fc.boolean(), (d, strict) => {
+        const e = { event: 'token', data: d } as unknown as ChatEvent;
+        expect(encodeEvent(e, strict)).toEqual(throughSchema(e, strict));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a text inherited rather than its own is no token text', () => {
+    const e = { event: 'token', data: Object.assign(Object.create({ text: 'inherited' }), { other: 1 }) } as unknown as ChatEvent;
+    expect(encodeEvent(e, true)).toEqual(throughSchema(e, true));
   });
 });
 
