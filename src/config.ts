@@ -42,6 +42,8 @@ export const envSchema = z.object({
   PORT: int(8000, 0, 65535),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+  /** PostgreSQL connections each replica keeps (the pool); statements beyond them wait for one, up to 5 s. */
+  DATABASE_POOL_SIZE: int(10, 1, 1000),
   /** Search statement shapes kept prepared on each PostgreSQL connection (about 0.85 MB each; 0: none). */
   DATABASE_SEARCH_SHAPES: int(24, 0, 1000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL').optional(),

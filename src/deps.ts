@@ -77,7 +77,7 @@ export interface DepsOverrides {
 
 /** Opens the database of the configured mode: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR. */
 export async function openDb(config: Config): Promise<Db> {
-  if (config.DATABASE_URL) return new PostgresDb({ connectionString: config.DATABASE_URL, maxShaped: config.DATABASE_SEARCH_SHAPES });
+  if (config.DATABASE_URL) return new PostgresDb({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, maxShaped: config.DATABASE_SEARCH_SHAPES });
   return PgliteDb.open(path.resolve(config.DATA_DIR, 'pglite'), { vector: Boolean(config.EMBEDDINGS_BASE_URL) });
 }
 

@@ -1,4 +1,6 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageUnavailableError } from '../../src/errors.js';
 import { MAX_PREPARED, type Db } from '../../src/store/db.js';
 import { PgliteDb } from '../../src/store/pg/pglite-db.js';
 import { PostgresDb } from '../../src/store/pg/postgres-db.js';
@@ -128,6 +130,46 @@ describe.runIf(postgresAvailable)('shaped statements on PostgreSQL', () => {
       expect(await named(db)).toEqual([]);
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe.runIf(postgresAvailable)('the PostgreSQL pool under load and when the database is gone', () => {
+  it('a statement waits for a busy pool longer than a connection may take to open: a queue is load, not an outage', async () => {
+    const db = new PostgresDb({ connectionString: await freshPostgresUrl(), max: 1, connectTimeoutMs: 300, poolWaitMs: 5000 });
+    try {
+      await db.query('SELECT 1');
+      const busy = db.query('SELECT pg_sleep(1)');
+      const started = performance.now();
+      expect(await db.query<{ n: number }>('SELECT 2 AS n')).toEqual([{ n: 2 }]);
+      expect(performance.now() - started).toBeGreaterThan(700);
+      await busy;
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('a database that cannot be reached is the storage error the API maps to 503, within the connection timeout', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    // A port that accepts and never answers: the connection hangs until its own timeout.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentPort = (silent.address() as AddressInfo).port;
+    try {
+      for (const port of [closed, silentPort]) {
+        const db = new PostgresDb({ connectionString: `postgresql://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 300, poolWaitMs: 5000 });
+        const started = performance.now();
+        await expect(db.query('SELECT 1')).rejects.toBeInstanceOf(StorageUnavailableError);
+        expect(performance.now() - started).toBeLessThan(1500);
+        await db.close();
+      }
+    } finally {
+      silent.close();
     }
   });
 });

@@ -24,11 +24,21 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
 
 export interface PostgresOptions {
   connectionString: string;
+  /** Pooled connections (DATABASE_POOL_SIZE). */
   max?: number;
+  /** How long a new connection may take before the database counts as unreachable (503). */
   connectTimeoutMs?: number;
+  /** How long a statement may wait for a pooled connection that is busy: a wait is load, not an outage. */
+  poolWaitMs?: number;
   /** How many shaped texts to keep parsed on each connection (default MAX_SHAPED_POSTGRES; 0: none). */
   maxShaped?: number;
 }
+
+/** Pooled connections by default (DATABASE_POOL_SIZE). */
+export const DEFAULT_POOL_SIZE = 10;
+
+/** How long a statement waits for a busy pool's next free connection before the request is refused (503). */
+const POOL_WAIT_MS = 5000;
 
 /** A shaped text is named on its third run: a shape seen once or twice does not take a place. */
 const SHAPED_RUNS_BEFORE_NAMED = 2;
@@ -46,10 +56,21 @@ export class PostgresDb implements Db {
   readonly keepsShapes: boolean;
 
   constructor(options: PostgresOptions) {
+    const connectTimeoutMs = options.connectTimeoutMs ?? 1000;
+    // The pool's timeout bounds a wait in its queue as well as a connection being made: a burst
+    // of chats queueing for a second on a busy machine would be answered 503, as if the database
+    // were down. Each connection is bounded by its own, shorter timeout, so an unreachable
+    // database still fails within a second.
+    class Client extends pg.Client {
+      constructor(config?: pg.ClientConfig) {
+        super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+      }
+    }
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
-      max: options.max ?? 10,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 1000,
+      max: options.max ?? DEFAULT_POOL_SIZE,
+      Client,
+      connectionTimeoutMillis: Math.max(options.poolWaitMs ?? POOL_WAIT_MS, connectTimeoutMs),
       idleTimeoutMillis: 30_000,
     });
     this.maxShaped = options.maxShaped ?? MAX_SHAPED_POSTGRES;
