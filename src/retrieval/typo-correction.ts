@@ -1,5 +1,5 @@
 import { editDistance } from './edit-distance.js';
-import { derivedForms } from './typo-variants.js';
+import { derivedForms, withDroppedG } from './typo-variants.js';
 import type { QueryTerm } from './query-concepts.js';
 import type { WordRank } from './word-rank.js';
 
@@ -20,7 +20,7 @@ const COMMON_WORDS = 100_000;
  * "going"): the same word, never a typo.
  */
 const sameWordSpelt = (a: string, b: string): boolean =>
-  (a.endsWith('in') && b === `${a}g`) ||
+  b === withDroppedG(a) ||
   (a.length === b.length && [...a].every((ch, i) => ch === b[i] || (ch === 's' && b[i] === 'z') || (ch === 'z' && b[i] === 's')));
 
 /** Whether a word as typed may be a misspelling at all: not a common English word. */

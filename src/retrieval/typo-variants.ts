@@ -26,13 +26,17 @@ export function typoCandidates(question: string): string[] {
   return [...new Set(words.filter((w) => w.length >= MIN_TYPO_WORD_LENGTH))];
 }
 
+/** A word with its dropped g written out ("goin" → "going", "knockin" → "knocking"), or null. */
+export const withDroppedG = (word: string): string | null => (word.endsWith('in') ? `${word}g` : null);
+
 /**
  * For a correctly spelt word: its other spelling, British -is- for American -iz- and back
  * ("normalise", "normalize"), one letter at a time; and a dropped g written out ("goin",
  * "knockin": the word list holds them as words of their own).
  */
 export function spellingVariants(word: string): string[] {
-  const out: string[] = word.endsWith('in') ? [`${word}g`] : [];
+  const g = withDroppedG(word);
+  const out: string[] = g ? [g] : [];
   for (let i = 1; i < word.length - 1; i++) {
     if (word[i] === 's' || word[i] === 'z') out.push(word.slice(0, i) + (word[i] === 's' ? 'z' : 's') + word.slice(i + 1));
   }
