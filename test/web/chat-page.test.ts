@@ -82,9 +82,12 @@ describe.skipIf(!chromiumAvailable)('the chat page in a real browser', () => {
 
     const final = (await lastTurn().locator('.answer').textContent()) ?? '';
     const states = (await page.evaluate('window.__answerStates')) as string[];
+    // Streaming means the reader saw part of the answer first. On a loaded machine the last
+    // frame before `done` may already show the whole text, so only the earlier ones must differ.
     expect(states.length).toBeGreaterThanOrEqual(2);
-    expect(states.every((s) => s !== final && s.length > 0)).toBe(true);
+    expect(states.every((s) => s.length > 0)).toBe(true);
     const words = (s: string) => s.replace(/\s+/g, ' ').trim();
+    expect(words(states[0] ?? '').length).toBeLessThan(words(final).length);
     expect(words(final).startsWith(words(states[0] ?? '?'))).toBe(true);
 
     const cards = lastTurn().locator('.source');
