@@ -56,7 +56,7 @@ if (process.argv[2] === 'server') {
   const answerer = new OpenAiAnswerer({ primary: { completions, model: 'm' }, fallback: null, firstTokenTimeoutMs: 5000, idleTimeoutMs: 5000, log: pino({ level: 'silent' }) });
   const viaAnswerer = async () => {
     let n = 0;
-    const gen = answerer.answer({ question: 'q', sources: [], messages, signal: new AbortController().signal });
+    const gen = answerer.answer({ question: 'q', sources: [], scope: { tier: 'none', askedCreator: null }, messages, signal: new AbortController().signal });
     for (;;) {
       const step = await gen.next();
       if (step.done) return n;

@@ -95,7 +95,7 @@ export class ChatService {
     const messageId = randomUUID();
     // The model starts on the answer while the turn is stored (a model's first token takes far
     // longer than a commit); if storing fails, the answer is stopped and nothing was streamed.
-    const answer = this.startAnswer(input, hits, historyTurns > 0 ? history.slice(-historyTurns) : [], signal);
+    const answer = this.startAnswer(input, tier, hits, historyTurns > 0 ? history.slice(-historyTurns) : [], signal);
     try {
       await conversations.startTurn({
         id: messageId,
@@ -115,18 +115,20 @@ export class ChatService {
     return { conversationId, messageId, tier, sources, answer, startedAt };
   }
 
-  private startAnswer(input: ChatInput, hits: PassageHit[], history: TurnRecord[], signal: AbortSignal): StartedAnswer {
+  private startAnswer(input: ChatInput, tier: CascadeTier, hits: PassageHit[], history: TurnRecord[], signal: AbortSignal): StartedAnswer {
     const stop = new AbortController();
     const sources = toAnswerSources(hits);
     const gen = this.deps.answerer.answer({
       question: input.query,
       sources,
+      scope: { tier, askedCreator: input.creator?.name ?? null },
       messages: buildPrompt({
         question: input.query,
         sources,
         history: history.map((t) => ({ query: t.query, answer: t.answer })),
         creator: input.creator ? { name: input.creator.name, personality: input.creator.personality } : null,
         personalityWeight: input.personalityWeight,
+        tier,
       }),
       signal: AbortSignal.any([signal, stop.signal]),
     });
@@ -157,6 +159,8 @@ export class ChatService {
     // Sent: an open stream need not hold the snippets any longer.
     prepared.sources = [];
     let answer = '';
+    // Where each token event ended the answer: a replay from the database sends the same events.
+    const tokenEnds: number[] = [];
     let firstToken: number | null = null;
     let outcome: AnswerOutcome | null = null;
     let failedModel: string | null = null;
@@ -175,6 +179,7 @@ export class ChatService {
         if (step.value.length === 0) continue;
         firstToken ??= this.now() - prepared.startedAt;
         answer += step.value;
+        tokenEnds.push(answer.length);
         yield { event: 'token', data: { text: step.value } };
       }
     } catch (err) {
@@ -204,6 +209,8 @@ export class ChatService {
       latencyMs: latency,
       citations,
       invalidCitations: invalid,
+      tokenEnds,
+      errorCode: signal.aborted ? null : (failure?.code ?? null),
     };
     try {
       // What was said must not be lost to a database that is briefly away: the UPDATE is the same

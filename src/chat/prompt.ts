@@ -1,3 +1,4 @@
+import type { CascadeTier } from '../contract/chat-events.js';
 import type { AnswerSource, PromptMessage } from '../llm/answerer.js';
 import type { Personality } from '../store/kb-store.js';
 
@@ -12,6 +13,8 @@ export interface PromptInput {
   history: { query: string; answer: string }[];
   creator: PromptCreator | null;
   personalityWeight: number;
+  /** The cascade tier the sources come from. */
+  tier: CascadeTier;
 }
 
 // Grounding comes first at every weight: the voice is a style, never a licence to invent.
@@ -55,6 +58,29 @@ export function voiceInstruction(creator: PromptCreator | null, weight: number):
   );
 }
 
+/**
+ * Whose videos the sources are, when the question was asked of a creator (SPEC §2): a wider tier's
+ * passages are other creators' techniques, and the voice must not claim them as the asked creator's.
+ */
+export function scopeInstruction(tier: CascadeTier, creator: PromptCreator | null): string | null {
+  if (!creator) return null;
+  const name = creator.name;
+  const credit = `say so first, and credit each technique to its own creator, never to ${name}.`;
+  switch (tier) {
+    case 'creator':
+      return `The question was asked of ${name}: the sources are from ${name}'s own videos.`;
+    case 'domain':
+      return `The question was asked of ${name}, whose videos have nothing on it. The sources are from other creators who share ${name}'s genres: ${credit}`;
+    case 'global':
+      return (
+        `The question was asked of ${name}, but neither ${name}'s videos nor those of creators who share their genres have anything on it. ` +
+        `The sources are from elsewhere in the knowledge base: ${credit}`
+      );
+    case 'none':
+      return `The question was asked of ${name}; neither ${name}'s videos nor the rest of the knowledge base have anything on it.`;
+  }
+}
+
 export function sourcesBlock(sources: AnswerSource[]): string {
   if (sources.length === 0) return 'Sources: none. The knowledge base has nothing on this question.';
   return [
@@ -69,9 +95,10 @@ export function sourcesBlock(sources: AnswerSource[]): string {
   ].join('\n\n');
 }
 
-/** SPEC §6: instructions, voice, numbered sources, recent history, then the question. */
+/** SPEC §6: instructions, voice, whose sources, numbered sources, recent history, then the question. */
 export function buildPrompt(input: PromptInput): PromptMessage[] {
-  const system = [GROUNDING, voiceInstruction(input.creator, input.personalityWeight), sourcesBlock(input.sources)].join('\n\n');
+  const scope = scopeInstruction(input.tier, input.creator);
+  const system = [GROUNDING, voiceInstruction(input.creator, input.personalityWeight), ...(scope ? [scope] : []), sourcesBlock(input.sources)].join('\n\n');
   const history = input.history.flatMap((t): PromptMessage[] => [
     { role: 'user', content: t.query },
     // Some APIs refuse an empty assistant message; a failed turn still shows it was asked.

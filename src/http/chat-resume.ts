@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SOURCES_IN_TURN } from '../chat/live-answers.js';
-import { SSE_HEADERS, numberedEvents, writeSse, type SseEvent } from '../chat/sse-writer.js';
-import { storedTurnEvents } from '../chat/stored-turn-events.js';
+import { SSE_HEADERS, encodeEvent, writeSse, type SseEvent } from '../chat/sse-writer.js';
+import { lastStoredSeq, storedTurnEvents, type StoredEvent } from '../chat/stored-turn-events.js';
 import { chatEventSchema } from '../contract/chat-events.js';
 import type { Deps } from '../deps.js';
 import { AppError, invalidRequest } from '../errors.js';
@@ -39,6 +39,15 @@ function lastSeq(messageId: string, raw: string | undefined): number | null {
   return Number(m[2]);
 }
 
+/** A finished turn's events as frames, with the ids they streamed with; nothing after a broken one. */
+function* storedFrames(events: StoredEvent[], messageId: string, strict: boolean): Generator<SseEvent, void, void> {
+  for (const { seq, event } of events) {
+    const out = encodeEvent(event, strict);
+    yield { id: `${messageId}:${seq}`, event: out.event, data: out.data };
+    if (out.broken) return;
+  }
+}
+
 const notFound = () => new AppError('message_not_found', 'Message not found');
 const unresumable = () =>
   new AppError('service_unavailable', 'This answer cannot be resumed now', { retry_after: 5 }, { 'Retry-After': '5' });
@@ -72,9 +81,10 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
     tags,
     summary: 'Resume an answer: the events after Last-Event-ID, then the live ones until done or error',
     description:
-      'Replayed events keep their ids. A finished turn asked for without an id (or no longer in the event log) replays from ' +
-      'the database: `sources`, its text as one `token`, then `done` or `error`. Same ownership as the conversation. ' +
-      'The 200 schema is one event: its `event:` name and its `data:` JSON.',
+      'Replayed events keep their ids. A finished turn no longer in the event log replays from the database: `sources`, ' +
+      'its tokens as they were sent, then `done` or `error`, each after Last-Event-ID. When the id is already the last ' +
+      'event of a finished answer, nothing follows: 204 (an EventSource then stops reconnecting). Same ownership as the ' +
+      'conversation. The 200 schema is one event: its `event:` name and its `data:` JSON.',
     security: security.optional,
     params: messageParams,
     querystring: resumeQuery,
@@ -84,6 +94,7 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
     }),
     response: {
       200: { description: 'The event stream', content: { 'text/event-stream': { schema: chatEventSchema } } },
+      204: z.undefined().describe('The answer has finished and the client has seen its last event'),
       ...errorResponses([401, 404, 422, 503], {
         404: 'Unknown message, or not yours',
         422: 'message_id or last_event_id malformed',
@@ -100,6 +111,8 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
     const turn = await deps.conversations.getTurnFor(id, request.user?.id ?? null);
     if (!turn) throw notFound();
     const finished = turn.finish_reason !== 'streaming';
+    const lastSeen = finished ? lastStoredSeq(turn) : null;
+    if (lastSeen !== null && after !== null && after >= lastSeen) return reply.status(204).send();
 
     let inLog = false;
     if (!finished || after !== null) {
@@ -117,10 +130,10 @@ export function chatResumeRoutes(app: FastifyInstance, deps: Deps): void {
     const closed = new AbortController();
     reply.raw.on('close', () => closed.abort());
     if (!inLog) {
-      const events = storedTurnEvents(turn);
+      const events = storedTurnEvents(turn, after);
       metrics.resumes.inc({ from: 'database' });
       metrics.resumeReplayedEvents.inc(events.length);
-      await writeSse(reply.raw, numberedEvents(events, id, deps.config.STRICT_RESPONSES), { pingMs: deps.config.SSE_PING_MS, coalesceMs: deps.config.SSE_COALESCE_MS });
+      await writeSse(reply.raw, storedFrames(events, id, deps.config.STRICT_RESPONSES), { pingMs: deps.config.SSE_PING_MS, coalesceMs: deps.config.SSE_COALESCE_MS });
       return;
     }
     metrics.resumes.inc({ from: 'log' });

@@ -1,3 +1,5 @@
+import type { CascadeTier } from '../contract/chat-events.js';
+
 /** A numbered source as an answerer sees it. */
 export interface AnswerSource {
   number: number;
@@ -14,9 +16,20 @@ export interface PromptMessage {
   content: string;
 }
 
+/**
+ * Where the sources come from, as the cascade found them (SPEC §2): an answer to a question asked
+ * of a creator says so when the sources are someone else's.
+ */
+export interface AnswerScope {
+  tier: CascadeTier;
+  /** The creator the question was asked of; null when asked of the whole knowledge base. */
+  askedCreator: string | null;
+}
+
 export interface AnswerRequest {
   question: string;
   sources: AnswerSource[];
+  scope: AnswerScope;
   /** The whole prompt, for answerers that are language models. */
   messages: PromptMessage[];
   signal: AbortSignal;

@@ -1,9 +1,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AnswerOutcome, AnswerRequest, AnswerSource, Answerer } from './answerer.js';
+import type { AnswerOutcome, AnswerRequest, AnswerScope, AnswerSource, Answerer } from './answerer.js';
 
-export const NOTHING_FOUND =
-  "The knowledge base has nothing on this yet, so I can't give you a sourced answer. " +
-  'Try naming the technique (for example "sidechain compression" or "reverb pre-delay"), or ask without picking a creator.';
+const TRY_AGAIN = 'Try naming the technique (for example "sidechain compression" or "reverb pre-delay"), or asking in other words.';
+
+/**
+ * The answer when no tier holds anything. The cascade has already searched the whole knowledge
+ * base, so picking another creator would not help: it is not suggested.
+ */
+export function nothingFound(scope: AnswerScope): string {
+  const where = scope.askedCreator ? `, in ${scope.askedCreator}'s videos or anyone else's` : '';
+  return `The knowledge base has nothing on this yet${where}, so I can't give you a sourced answer. ${TRY_AGAIN}`;
+}
+
+/** The answer's first line: whose passages follow, so that a creator's name is never lent to another's technique. */
+export function introduction(scope: AnswerScope): string {
+  const who = scope.askedCreator;
+  if (who && scope.tier === 'creator') return `Here is what ${who} says:`;
+  if (who && scope.tier === 'domain') return `${who} has nothing on this, but creators who share their genres do:`;
+  if (who && scope.tier === 'global') {
+    return `Neither ${who} nor the creators who share their genres have anything on this; here is what the rest of the knowledge base says:`;
+  }
+  return 'Here is what the knowledge base says:';
+}
 
 const STOP = new Set(
   'a an and are as at be but by can do does for from get got have how i if in into is it its me my of on or so that the their them then there these this to too up use was we what when where which why will with you your'.split(
@@ -58,14 +76,14 @@ export function bestSentences(source: AnswerSource, question: Set<string>, max: 
 const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 
 /** Composes the whole answer: a few of the top passages, each with its citation. */
-export function composeExtractiveAnswer(question: string, sources: AnswerSource[], maxSources = 3): string {
-  if (sources.length === 0) return NOTHING_FOUND;
+export function composeExtractiveAnswer(question: string, sources: AnswerSource[], scope: AnswerScope, maxSources = 3): string {
+  if (sources.length === 0) return nothingFound(scope);
   const terms = keyTerms(question);
   const parts = sources.slice(0, maxSources).map((s) => {
     const title = s.technique ?? s.videoTitle;
     return `**${title}** (${s.creatorName}, "${s.videoTitle}" at ${mmss(s.startSeconds)}): ${bestSentences(s, terms, 2)} [${s.number}]`;
   });
-  return `Here is what the knowledge base says:\n\n${parts.join('\n\n')}`;
+  return `${introduction(scope)}\n\n${parts.join('\n\n')}`;
 }
 
 /** Splits text into small chunks of a few words, keeping every character. */
@@ -82,7 +100,7 @@ export class ExtractiveAnswerer implements Answerer {
   constructor(private readonly chunkDelayMs = 0) {}
 
   async *answer(request: AnswerRequest): AsyncGenerator<string, AnswerOutcome, void> {
-    const text = composeExtractiveAnswer(request.question, request.sources);
+    const text = composeExtractiveAnswer(request.question, request.sources, request.scope);
     let first = true;
     for (const piece of chunk(text)) {
       if (request.signal.aborted) break;

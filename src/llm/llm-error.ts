@@ -1,6 +1,6 @@
 export type LlmErrorCode = 'llm_unavailable' | 'llm_timeout';
 
-const messages: Record<LlmErrorCode, string> = {
+export const LLM_ERROR_MESSAGES: Readonly<Record<LlmErrorCode, string>> = {
   llm_unavailable: 'The language model is unavailable',
   llm_timeout: 'The language model took too long to answer',
 };
@@ -24,7 +24,7 @@ export class LlmError extends Error {
     cause?: unknown,
     readonly failure?: LlmFailure,
   ) {
-    super(messages[code], { cause });
+    super(LLM_ERROR_MESSAGES[code], { cause });
     this.name = 'LlmError';
   }
 }

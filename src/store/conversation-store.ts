@@ -20,6 +20,10 @@ export interface TurnResult {
   latencyMs: { first_token: number | null; total: number };
   citations: number[];
   invalidCitations: number[];
+  /** For each token event in order, the answer's length after it (see stored-turn-events.ts). */
+  tokenEnds: number[];
+  /** The code of the stream's error event, when it ended with one. */
+  errorCode: string | null;
 }
 
 export interface TurnRecord {
@@ -39,6 +43,9 @@ export interface TurnRecord {
   latency_ms: TurnResult['latencyMs'] | null;
   citations: number[];
   invalid_citations: number[];
+  /** Null for turns stored before migration 0009, and while streaming. */
+  token_ends: number[] | null;
+  error_code: string | null;
   created_at: string;
   completed_at: string | null;
 }

@@ -56,6 +56,9 @@ export class MemoryEventLog implements EventLog {
         () => undefined,
       );
       try {
+        // The stream ended at or before the reader's place: nothing more will come.
+        const last = stream.events.at(-1);
+        if (last?.terminal && last.seq <= seen) return;
         for (const e of stream.events) {
           if (e.seq <= seen) continue;
           seen = e.seq;

@@ -137,11 +137,17 @@ export class RedisEventLog implements EventLog {
   async *read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<ReadEvent, void, void> {
     const key = this.key(streamId);
     let seen = afterSeq;
-    for (const entry of (await this.client.xrange(key, `(0-${afterSeq}`, '+')) as Entry[]) {
+    const replay = (await this.client.xrange(key, `(0-${afterSeq}`, '+')) as Entry[];
+    for (const entry of replay) {
       const e = toEvent(entry);
       seen = e.seq;
       yield { ...e, replayed: true };
       if (e.terminal) return;
+    }
+    if (replay.length === 0) {
+      // The stream ended at or before the reader's place: nothing more will come.
+      const [tail] = (await this.client.xrevrange(key, '+', '-', 'COUNT', 1)) as Entry[];
+      if (tail && toEvent(tail).terminal) return;
     }
     // A blocked XREAD holds its connection: each live reader gets one of its own.
     const reader = this.client.duplicate({ lazyConnect: true, commandTimeout: this.blockMs + 2000, retryStrategy: () => null });

@@ -50,7 +50,7 @@ describe('the extractive answer', () => {
     const answer = composeExtractiveAnswer('how do I tune a kick', [
       source(1, 'Intro talk here. Tune the kick to the root of the track. Then we move on.'),
       source(2, 'Another idea. A tuned kick sits better with the bass.'),
-    ]);
+    ], { tier: 'global', askedCreator: null });
     expect(answer).toContain('Tune the kick to the root of the track. [1]');
     expect(answer).toContain('[2]');
     expect(answer).toContain('1:23');

@@ -36,7 +36,7 @@ describe('chrysopedia chat against a server', () => {
     const run = cli(['chat', 'ghost kick for sidechain', '--creator', 'mira-vox', '--server', server]);
     expect(await run.exit).toBe(0);
     const out = run.out();
-    const answerAt = out.indexOf('Here is what the knowledge base says');
+    const answerAt = out.indexOf('Here is what Mira Vox says:');
     const sourcesAt = out.indexOf('\nSources\n');
     expect(answerAt).toBeGreaterThanOrEqual(0);
     expect(sourcesAt).toBeGreaterThan(answerAt);

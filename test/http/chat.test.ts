@@ -109,16 +109,19 @@ describe('POST /api/v1/chat streams a cited answer', () => {
 
 describe('the cascade names the tier that answered', () => {
   it('creator: every source is that creator\'s', async () => {
-    const { done, sources } = await chat({ query: 'sidechain compression', creator: 'mira-vox' });
+    const { done, sources, answer } = await chat({ query: 'sidechain compression', creator: 'mira-vox' });
     expect(done?.cascade_tier).toBe('creator');
+    expect(answer).toMatch(/^Here is what Mira Vox says:/);
     expect(sources.length).toBeGreaterThan(0);
     expect(new Set(sources.map((s) => s.creator.slug))).toEqual(new Set(['mira-vox']));
   });
 
   it('domain: sources only from creators sharing a genre', async () => {
     const mira = await t.deps.kb.getCreator('mira-vox');
-    const { done, sources } = await chat({ query: 'how do I chop a string stab from a disco record?', creator: 'mira-vox' });
+    const { done, sources, answer } = await chat({ query: 'how do I chop a string stab from a disco record?', creator: 'mira-vox' });
     expect(done?.cascade_tier).toBe('domain');
+    // The answer does not lend Mira's name to another creator's technique.
+    expect(answer).toMatch(/^Mira Vox has nothing on this, but creators who share their genres do:/);
     expect(sources.length).toBeGreaterThan(0);
     for (const s of sources) {
       const c = await t.deps.kb.getCreator(s.creator.slug);
@@ -127,8 +130,9 @@ describe('the cascade names the tier that answered', () => {
   });
 
   it('global: a genre-isolated creator asked about another field', async () => {
-    const { done, sources } = await chat({ query: 'how many cents should I detune the saws of a reese bass?', creator: 'bram-okafor' });
+    const { done, sources, answer } = await chat({ query: 'how many cents should I detune the saws of a reese bass?', creator: 'bram-okafor' });
     expect(done?.cascade_tier).toBe('global');
+    expect(answer).toMatch(/^Neither Bram Okafor nor the creators who share their genres have anything on this; here is what the rest of the knowledge base says:/);
     expect(sources.some((s) => s.creator.slug !== 'bram-okafor')).toBe(true);
   });
 
@@ -137,7 +141,9 @@ describe('the cascade names the tier that answered', () => {
     expect(done?.cascade_tier).toBe('none');
     expect(sources).toEqual([]);
     expect(events[0]?.event).toBe('sources');
-    expect(answer).toMatch(/knowledge base has nothing on this/i);
+    expect(answer).toMatch(/knowledge base has nothing on this yet, in Mira Vox's videos or anyone else's/i);
+    // Every tier was searched: asking again without the creator would not help, so it is not suggested.
+    expect(answer).not.toMatch(/without picking a creator/);
     expect(answer).not.toMatch(/\[\d+\]/);
     expect(done?.citations).toEqual([]);
   });

@@ -30,6 +30,7 @@ function answerer(options: { fallback?: boolean; firstTokenTimeoutMs?: number; i
 const request = (signal = new AbortController().signal): AnswerRequest => ({
   question: 'how do I make my kick cut through?',
   sources: [],
+  scope: { tier: 'none', askedCreator: null },
   messages: [
     { role: 'system', content: 'Answer only from the sources.' },
     { role: 'user', content: 'how do I make my kick cut through?' },

@@ -116,6 +116,21 @@ describe('the prompt the model receives', () => {
     expect(instructionsOf(system)).toMatch(/neutral, encyclopedic/);
   });
 
+  it("tells whose videos the sources are: another tier's techniques are never credited to the creator asked", async () => {
+    const own = await chat({ query: 'sidechain compression', creator: 'mira-vox', personality_weight: 1 });
+    expect(own.done.cascade_tier).toBe('creator');
+    expect(instructionsOf(own.system)).toContain("the sources are from Mira Vox's own videos");
+
+    const peers = await chat({ query: 'how do I chop a string stab from a disco record?', creator: 'mira-vox', personality_weight: 1 });
+    expect(peers.done.cascade_tier).toBe('domain');
+    expect(peers.sources.every((s) => s.creator.slug !== 'mira-vox')).toBe(true);
+    expect(instructionsOf(peers.system)).toMatch(/asked of Mira Vox, whose videos have nothing on it/);
+    expect(instructionsOf(peers.system)).toMatch(/credit each technique to its own creator, never to Mira Vox/);
+
+    const anyone = await chat({ query: 'how do I chop a string stab from a disco record?' });
+    expect(instructionsOf(anyone.system)).not.toMatch(/asked of|credit each technique/);
+  });
+
   it('says so when the knowledge base has nothing, listing no source', async () => {
     const { sources, system } = await chat({ query: 'qwxz zzyzx plorfmatic' });
     expect(sources).toEqual([]);

@@ -10,6 +10,8 @@ import { dbFactories, freshPostgresUrl } from '../helpers/databases.js';
 
 const result = (answer: string) => ({
   answer,
+  tokenEnds: answer.length > 0 ? [answer.length] : [],
+  errorCode: null,
   model: 'extractive',
   fallbackUsed: false,
   finishReason: 'stop',
@@ -95,7 +97,13 @@ describe.each(dbFactories)('ConversationStore contract on $name', (factory) => {
       ['and with reverb?', 'Partial', 'client_closed'],
     ]);
     expect(history[0]).toMatchObject({ sources: [{ number: 1 }], citations: [1], cascade_tier: 'global', model: 'extractive' });
+    expect(history[0]).toMatchObject({ token_ends: [12], error_code: null });
     expect((await store.recentTurns(id, 1)).map((t) => t.query)).toEqual(['and with reverb?']);
+    // What a replay from the database needs: where each token ended, and the code of the error sent.
+    const third = turn(id, 'and the attack?');
+    await store.startTurn(third);
+    await store.finishTurn(third.id, { ...result('Slow at first, then'), tokenEnds: [5, 14, 19], finishReason: 'error', errorCode: 'llm_timeout' });
+    expect(await store.getTurn(third.id)).toMatchObject({ token_ends: [5, 14, 19], error_code: 'llm_timeout', finish_reason: 'error' });
   });
 
   it("lists a user's conversations newest first, page by page", async () => {
@@ -150,7 +158,8 @@ describe.each(dbFactories)('migration 0008 on $name: conversations numbered by a
       for (const [i, id] of ids.entries()) {
         await db.query(`INSERT INTO conversations (id, user_id, title, updated_at) VALUES ($1, 'dora', $2, $3)`, [id, `old${i}`, `2026-01-0${i + 1}T00:00:00Z`]);
       }
-      expect(await migrate(db)).toEqual(['0008-conversation-activity']);
+      expect(await migrate(db)).toEqual(migrations.slice(7).map((m) => m.name));
+      expect(migrations[7]?.name).toBe('0008-conversation-activity');
       const store = new PgConversationStore(db);
       expect((await store.list('dora', 10, null)).items.map((c) => c.title)).toEqual(['old2', 'old1', 'old0']);
       await store.startTurn(turn(ids[0]!, 'q'));

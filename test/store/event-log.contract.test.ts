@@ -66,6 +66,15 @@ describe.each(factories)('event log ($name)', (factory) => {
     expect((await collect(reader.read(id, 0, new AbortController().signal))).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('a reader at or past the terminal event gets nothing, at once, instead of waiting for the stream to leave the log', async () => {
+    const [writer, reader] = await factory.make();
+    const id = randomUUID();
+    for (let seq = 1; seq <= 3; seq++) await writer.append(id, ev(seq, seq === 3));
+    // Not aborted: a reader that waited would hold the test until its timeout.
+    expect(await collect(reader.read(id, 3, new AbortController().signal))).toEqual([]);
+    expect(await collect(reader.read(id, 99, new AbortController().signal))).toEqual([]);
+  });
+
   it('follows a stream being written: replayed events, then live ones, none missing, none twice', async () => {
     const [writer, reader] = await factory.make();
     const id = randomUUID();

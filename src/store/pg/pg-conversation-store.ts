@@ -4,7 +4,7 @@ import type { ConversationPage, ConversationStore, ConversationSummary, NewTurn,
 
 const TURN_COLUMNS = `t.id, t.conversation_id, t.query, t.search_query, t.creator_slug, t.personality_weight, t.answer,
   t.sources, t.cascade_tier, t.model, t.fallback_used, t.finish_reason, t.usage, t.latency_ms, t.citations,
-  t.invalid_citations, to_json(t.created_at) #>> '{}' AS created_at, to_json(t.completed_at) #>> '{}' AS completed_at`;
+  t.invalid_citations, t.token_ends, t.error_code, to_json(t.created_at) #>> '{}' AS created_at, to_json(t.completed_at) #>> '{}' AS completed_at`;
 
 const SUMMARY_COLUMNS = `c.id, c.user_id, c.creator_slug, c.title,
   (SELECT count(*)::int FROM turns t WHERE t.conversation_id = c.id) AS turn_count,
@@ -82,7 +82,8 @@ export class PgConversationStore implements ConversationStore {
   async finishTurn(id: string, r: TurnResult): Promise<void> {
     await this.db.query(
       `UPDATE turns SET answer = $2, model = $3, fallback_used = $4, finish_reason = $5, usage = $6::jsonb,
-         latency_ms = $7::jsonb, citations = $8::jsonb, invalid_citations = $9::jsonb, completed_at = now()
+         latency_ms = $7::jsonb, citations = $8::jsonb, invalid_citations = $9::jsonb, token_ends = $10::int[],
+         error_code = $11, completed_at = now()
        WHERE id = $1`,
       [
         id,
@@ -94,6 +95,8 @@ export class PgConversationStore implements ConversationStore {
         JSON.stringify(r.latencyMs),
         JSON.stringify(r.citations),
         JSON.stringify(r.invalidCitations),
+        r.tokenEnds,
+        r.errorCode,
       ],
       { prepare: true },
     );
