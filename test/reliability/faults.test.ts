@@ -139,12 +139,12 @@ describe.runIf(postgresAvailable)('PostgreSQL cut off by a proxy during concurre
 describe.runIf(postgresAvailable)('PostgreSQL cut off while answers are streaming, then restored', () => {
   const ANSWER = 'Key the compressor from the kick and keep the release short [1].';
 
-  async function setup(env: Record<string, string>) {
+  async function setup(env: Record<string, string>, tokenIntervalMs = 60) {
     const direct = new URL(await freshPostgresUrl());
     const proxy = new TcpProxy(direct.hostname, Number(direct.port || 5432));
     direct.port = String(await proxy.start());
     open.push(proxy);
-    const llm = await startFakeLlm({ reply: { text: ANSWER, firstTokenDelayMs: 50, tokenIntervalMs: 60 } });
+    const llm = await startFakeLlm({ reply: { text: ANSWER, firstTokenDelayMs: 50, tokenIntervalMs } });
     open.push(llm);
     const t = await makeTestApp(new PostgresDb({ connectionString: direct.toString() }), {
       RATE_LIMIT_IP_PER_HOUR: '100000',
@@ -167,7 +167,8 @@ describe.runIf(postgresAvailable)('PostgreSQL cut off while answers are streamin
   }
 
   it('stores every answer once the database is back, and only then sends done', async () => {
-    const s = await setup({ CHAT_STORE_RETRY_MS: '10000' });
+    // Answers of ~3 s: on a loaded machine the first is still streaming when the tenth has started.
+    const s = await setup({ CHAT_STORE_RETRY_MS: '10000' }, 200);
     const streams = cutMidAnswer(s, 10);
     await new Promise((r) => setTimeout(r, 2000));
     await s.proxy.restore();
