@@ -9,7 +9,7 @@ import { apiDocsRoutes } from './http/api-docs.js';
 import { chatRoutes } from './http/chat.js';
 import { chatResumeRoutes } from './http/chat-resume.js';
 import { conversationRoutes } from './http/conversations.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { importRoutes } from './http/import.js';
 import { knowledgeBaseRoutes } from './http/knowledge-base.js';
@@ -51,6 +51,8 @@ export async function buildApp(
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
     requestIdHeader: false,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -88,6 +90,9 @@ export async function buildApp(
     });
   });
 
+  // Fastify reads text/plain bodies as strings: a JSON body sent as text/plain (fetch without a
+  // Content-Type) got a 422 saying the body was a string. It is a 415 like any other type.
+  app.removeContentTypeParser('text/plain');
   // Many clients send Content-Type: application/json on a DELETE or GET with no body: no body it is.
   const parseJson = app.getDefaultJsonParser('remove', 'remove');
   app.removeContentTypeParser('application/json');

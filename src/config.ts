@@ -1,10 +1,11 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .trim()
-    .regex(/^\d+$/, 'expected a whole number')
+    .regex(/^\d+$/, max === Number.MAX_SAFE_INTEGER ? `expected a whole number, at least ${min}` : `expected a whole number from ${min} to ${max}`)
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .default(def);
@@ -35,7 +36,25 @@ const trustProxy = z
     if (v === 'true') return true;
     if (/^\d+$/.test(v)) return Number(v);
     return v.split(',').map((s) => s.trim()).filter(Boolean);
+  })
+  .superRefine((v, ctx) => {
+    if (!Array.isArray(v)) return;
+    const bad = v.find((entry) => !isProxyAddress(entry));
+    if (bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${bad}" is not an IP address, a CIDR range, loopback, linklocal or uniquelocal` });
+    }
   });
+
+/** What proxy-addr (Fastify's trustProxy) accepts in a list: an address, a CIDR range or netmask, or a named range. */
+function isProxyAddress(entry: string): boolean {
+  if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
 
 export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),

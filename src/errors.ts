@@ -1,6 +1,8 @@
 /** The closed list of error codes and the HTTP status each maps to. */
 export const errorStatus = {
   malformed_json: 400,
+  malformed_url: 400,
+  malformed_request: 400,
   invalid_credentials: 401,
   unauthenticated: 401,
   forbidden: 403,
@@ -10,6 +12,7 @@ export const errorStatus = {
   message_not_found: 404,
   body_too_large: 413,
   unsupported_media_type: 415,
+  headers_too_large: 431,
   answer_finished: 409,
   invalid_request: 422,
   invalid_document: 422,

@@ -30,5 +30,15 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
     expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).TRUST_PROXY).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 192.168.0.0/255.255.0.0, ::1, fd00::/8' }).TRUST_PROXY).toHaveLength(5);
+  });
+  it('stops at once on a TRUST_PROXY list entry that is no address, naming the variable (not after loading the data)', () => {
+    for (const bad of ['garbage', '10.0.0.1, proxy.local', '10.0.0.0/33', '10.0.0.1/8/2']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+    }
+  });
+  it('says which whole numbers a limit takes', () => {
+    expect(() => loadConfig({ RATE_LIMIT_IP_PER_HOUR: '-1' })).toThrow(/RATE_LIMIT_IP_PER_HOUR.*at least 1/);
+    expect(() => loadConfig({ PORT: '-5' })).toThrow(/PORT.*from 0 to 65535/);
   });
 });

@@ -10,7 +10,12 @@ export const chatRequestSchema = z.object({
     .trim()
     .refine((s) => s.length > 0, 'must not be empty or only whitespace')
     .refine((s) => codePoints(s) <= 1000, 'must be at most 1000 characters'),
-  creator: text('must be a string or null').max(100, 'must be at most 100 characters').nullable().default(null),
+  // "" is no creator, as in the seed (`if body.creator:`): what a form's "All creators" option sends.
+  creator: text('must be a string or null')
+    .max(100, 'must be at most 100 characters')
+    .nullable()
+    .default(null)
+    .transform((s) => (s === '' ? null : s)),
   conversation_id: z
     .string({ error: 'must be a UUID string or null' })
     .regex(UUID, 'must be a UUID')

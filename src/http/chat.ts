@@ -21,9 +21,16 @@ const description =
 export function chatRoutes(app: FastifyInstance, deps: Deps): void {
   // SPEC §3: every chat response carries the identity limit's RateLimit-* headers, those refused
   // before the limit check (400, 401, 413, 422) too: they get the state as it stands, uncounted.
+  // A request refused before authentication (its body) is still a signed-in user's when its token is good.
+  const identity = async (request: FastifyRequest): Promise<string | null> => {
+    if (request.chatLog) return request.chatLog.user;
+    if (request.user) return request.user.id;
+    if (!request.headers.authorization) return null;
+    return (await deps.auth.authenticate(request.headers.authorization).catch(() => null))?.id ?? null;
+  };
   const onSend = async (request: FastifyRequest, reply: FastifyReply) => {
     if (reply.statusCode < 400 || reply.hasHeader('ratelimit-limit')) return;
-    const headers = await deps.chatLimits.peekHeaders({ userId: request.chatLog?.user ?? null, ip: request.ip });
+    const headers = await deps.chatLimits.peekHeaders({ userId: await identity(request), ip: request.ip });
     if (headers) reply.headers(headers);
   };
 

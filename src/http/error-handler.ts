@@ -1,6 +1,9 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, invalidRequest } from '../errors.js';
+import { AppError, errorStatus, invalidRequest, type ErrorCode } from '../errors.js';
 
 // What a problem at the root of each part of the request is called in a 422's details.
 const ROOT_FIELD: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
@@ -52,3 +55,29 @@ export function installErrorHandler(app: FastifyInstance): void {
     reply.status(404).send({ error: 'Not found', code: 'not_found', request_id: request.id }),
   );
 }
+
+/**
+ * Fastify's own router errors (a path whose percent-escapes do not decode): in our family, with a
+ * request id, never the path echoed back. Set as the `frameworkErrors` option.
+ */
+export function frameworkErrorHandler(_err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(400).header('x-request-id', request.id).send({ error: 'Malformed URL', code: 'malformed_url' satisfies ErrorCode, request_id: request.id });
+}
+
+/**
+ * What Node's HTTP parser refuses before there is a request (a Content-Length that lies, headers
+ * or a URL too large): the same JSON family, on the raw socket. Set as `clientErrorHandler`.
+ */
+export const clientErrorHandler: NonNullable<FastifyServerOptions['clientErrorHandler']> = function (this: FastifyInstance, err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || !socket.writable) return;
+  const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'malformed_request';
+  const status = errorStatus[code];
+  const requestId = randomUUID();
+  const message = code === 'headers_too_large' ? 'Request headers too large' : 'Malformed HTTP request';
+  const body = JSON.stringify({ error: message, code, request_id: requestId });
+  this.log.debug({ err, request_id: requestId }, 'client error');
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+  );
+};

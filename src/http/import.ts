@@ -49,8 +49,8 @@ export function importRoutes(app: FastifyInstance, deps: Deps): void {
         },
       },
       validatorCompiler: documentValidator,
-      // Before the document is validated: who may import is settled first, as it always was.
-      preValidation: authenticate(deps.auth, 'admin'),
+      // Before the body is read: an anonymous caller cannot make the server read and parse 50 MiB.
+      onRequest: authenticate(deps.auth, 'admin'),
     },
     async (request) => {
       // The shape is checked; the rules that span the document and the knowledge base are checked here.

@@ -11,9 +11,19 @@ import { authenticate, security } from './authenticate.js';
 import { errorResponses } from './error-schema.js';
 
 const searchQuerySchema = z.object({
-  q: text('is required').trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
-  creator: text().trim().min(1).max(100).optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(50).optional(),
+  q: text('is required, once').trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
+  // Empty is no creator, as in chat (what a form's "All creators" option sends).
+  creator: text('must be given at most once')
+    .trim()
+    .max(100, 'must be at most 100 characters')
+    .optional()
+    .transform((s) => (s === '' ? undefined : s)),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 50')
+    .max(50, 'must be between 1 and 50')
+    .optional(),
 });
 
 const slugParams = z.object({ slug: text().min(1).max(100).describe("The creator's slug") });

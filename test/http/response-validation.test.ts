@@ -29,7 +29,8 @@ describe('responses are checked by their schemas', () => {
     const t = await makeTestApp(await pgliteFactory.open(), {}, { skipDemo: true });
     expect(t.deps.config.STRICT_RESPONSES).toBe(true);
     await t.close();
-  });
+    // Opening PGlite and migrating it is most of this: slow on a busy machine.
+  }, 60_000);
 
   it('strict: a route returning a field its schema lacks fails with a 500, even deep in an array', async () => {
     const { app, close } = await appWithDriftingRoute(true);
