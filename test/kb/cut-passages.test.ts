@@ -7,8 +7,8 @@ function talk(n: number, punctuated = true): Cue[] {
   const cues: Cue[] = [];
   for (let i = 0; i < n; i++) {
     const t = i * 6;
-    cues.push({ start: t, end: t + 3, text: `sentence ${i} starts here`, line: i * 6 + 1 });
-    cues.push({ start: t + 3, end: t + 6, text: `and ends here${punctuated ? '.' : ''}`, line: i * 6 + 4 });
+    cues.push({ start: t, end: t + 3, lines: [`sentence ${i} starts here`], line: i * 6 + 1 });
+    cues.push({ start: t + 3, end: t + 6, lines: [`and ends here${punctuated ? '.' : ''}`], line: i * 6 + 4 });
   }
   return cues;
 }
@@ -24,14 +24,14 @@ describe('cutting a transcript into passages', () => {
     }
     expect(passages[0]!.start_seconds).toBe(0);
     expect(passages.at(-1)!.end_seconds).toBe(240);
-    expect(passages.map((p) => p.text).join(' ')).toBe(talk(40).map((c) => c.text).join(' '));
+    expect(passages.map((p) => p.text).join(' ')).toBe(talk(40).map((c) => c.lines.join(' ')).join(' '));
   });
 
   it('splits a cue at a sentence end inside it, timing each part by its share of the cue', () => {
     const cues: Cue[] = [
-      { start: 0, end: 44, text: 'A long opening sentence that takes most of a minute.', line: 1 },
-      { start: 44, end: 54, text: 'Ends here. And a new thought begins', line: 3 },
-      { start: 54, end: 100, text: 'and carries on for a while until the end.', line: 5 },
+      { start: 0, end: 44, lines: ['A long opening sentence that takes most of a minute.'], line: 1 },
+      { start: 44, end: 54, lines: ['Ends here. And a new thought begins'], line: 3 },
+      { start: 54, end: 100, lines: ['and carries on for a while until the end.'], line: 5 },
     ];
     const [first, second] = cutPassages(cues);
     expect(first).toMatchObject({ start_seconds: 0, text: 'A long opening sentence that takes most of a minute. Ends here.' });
@@ -59,15 +59,15 @@ describe('cutting a transcript into passages', () => {
 
   it('drops the line rolling auto-captions repeat from the cue before', () => {
     const cues: Cue[] = [
-      { start: 0, end: 3, text: 'so today we build a kick', line: 1 },
-      { start: 3, end: 6, text: 'so today we build a kick from a sine wave', line: 4 },
-      { start: 6, end: 9, text: 'from a sine wave and a pitch envelope.', line: 7 },
+      { start: 0, end: 3, lines: ['so today we build a kick'], line: 1 },
+      { start: 3, end: 6, lines: ['so today we build a kick from a sine wave'], line: 4 },
+      { start: 6, end: 9, lines: ['from a sine wave and a pitch envelope.'], line: 7 },
     ];
     expect(cutPassages(cues)[0]?.text).toBe('so today we build a kick from a sine wave and a pitch envelope.');
   });
 
   it('joins a short last passage to the one before', () => {
-    const cues = [...talk(8), { start: 48, end: 52, text: 'Thanks for watching.', line: 99 }];
+    const cues = [...talk(8), { start: 48, end: 52, lines: ['Thanks for watching.'], line: 99 }];
     const passages = cutPassages(cues);
     expect(passages.at(-1)!.text.endsWith('Thanks for watching.')).toBe(true);
     expect(passages.at(-1)!.end_seconds - passages.at(-1)!.start_seconds).toBeGreaterThan(30);

@@ -6,25 +6,25 @@ describe('SRT parser', () => {
     const { cues, problems } = parseSrt('1\n01:02:03,500 --> 01:02:07,250\nHello\n\n2\n100:00:00,000 --> 100:00:01,000\nlong video\n');
     expect(problems).toEqual([]);
     expect(cues).toEqual([
-      { start: 3723.5, end: 3727.25, text: 'Hello', line: 2 },
-      { start: 360_000, end: 360_001, text: 'long video', line: 6 },
+      { start: 3723.5, end: 3727.25, lines: ['Hello'], line: 2 },
+      { start: 360_000, end: 360_001, lines: ['long video'], line: 6 },
     ]);
   });
 
   it('accepts a byte order mark, CRLF line ends, a missing cue number and a dot before milliseconds', () => {
     const { cues, problems } = parseSrt('\uFEFF1\r\n00:00:01,000 --> 00:00:02,000\r\nfirst\r\n\r\n00:00:02.000 --> 00:00:03.000\r\nsecond\r\n\r\n');
     expect(problems).toEqual([]);
-    expect(cues.map((c) => [c.text, c.line])).toEqual([['first', 2], ['second', 5]]);
+    expect(cues.map((c) => [c.lines.join(' '), c.line])).toEqual([['first', 2], ['second', 5]]);
   });
 
   it('joins multi-line cues and strips <i>, <font> and {\\an8} markup', () => {
     const { cues } = parseSrt('1\n00:00:01,000 --> 00:00:04,000\n{\\an8}<i>Sidechain</i> the\n<font color="#ff0000">bass</font> &amp; pads\n');
-    expect(cues[0]?.text).toBe('Sidechain the bass & pads');
+    expect(cues[0]?.lines.join(' ')).toBe('Sidechain the bass & pads');
   });
 
   it('keeps overlapping cues in start order, whatever their numbers', () => {
     const { cues } = parseSrt('2\n00:00:03,000 --> 00:00:06,000\nlater\n\n1\n00:00:01,000 --> 00:00:04,000\nearlier\n');
-    expect(cues.map((c) => c.text)).toEqual(['earlier', 'later']);
+    expect(cues.map((c) => c.lines.join(' '))).toEqual(['earlier', 'later']);
   });
 
   it('names the line of every malformed cue', () => {
@@ -38,6 +38,17 @@ describe('SRT parser', () => {
       { line: 13, message: expect.stringContaining('expected a cue number or a timing line') },
       { line: 15, message: expect.stringContaining('after cue number 5') },
     ]);
+  });
+
+  it('takes a line of spaces before a cue number for a separator, so a bad timing line after it is still named', () => {
+    const { problems } = parseSrt('1\n00:00:01,000 --> 00:00:02,000\nfirst\n \n2\n00:00:02,000 -> 00:00:03,000\nsecond\n');
+    expect(problems).toEqual([{ line: 6, message: expect.stringContaining('expected a timing line') }]);
+  });
+
+  it('keeps a line of spaces followed by text inside its cue', () => {
+    const { cues, problems } = parseSrt('1\n00:00:01,000 --> 00:00:04,000\nfirst line\n \nsecond line\n\n2\n00:00:04,000 --> 00:00:05,000\nnext\n');
+    expect(problems).toEqual([]);
+    expect(cues.map((c) => c.lines)).toEqual([['first line', 'second line'], ['next']]);
   });
 
   it('rejects an empty file', () => {

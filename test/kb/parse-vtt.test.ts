@@ -8,22 +8,22 @@ describe('WebVTT parser', () => {
     );
     expect(problems).toEqual([]);
     expect(cues).toEqual([
-      { start: 123, end: 124, text: 'short form', line: 7 },
-      { start: 3723.5, end: 3727.25, text: 'Hello there', line: 4 },
+      { start: 123, end: 124, lines: ['short form'], line: 7 },
+      { start: 3723.5, end: 3727.25, lines: ['Hello there'], line: 4 },
     ]);
   });
 
   it('accepts a byte order mark and CRLF or CR line ends', () => {
     const crlf = parseVtt('\uFEFFWEBVTT\r\n\r\n00:00:01.000 --> 00:00:02.000\r\nfirst\r\n\r\n00:00:02.000 --> 00:00:03.000\r\nsecond\r\n');
     expect(crlf.problems).toEqual([]);
-    expect(crlf.cues.map((c) => [c.text, c.line])).toEqual([['first', 3], ['second', 6]]);
+    expect(crlf.cues.map((c) => [c.lines.join(' '), c.line])).toEqual([['first', 3], ['second', 6]]);
     const cr = parseVtt('WEBVTT\r\r00:00:01.000 --> 00:00:02.000\rfirst\r');
-    expect(cr.cues.map((c) => c.text)).toEqual(['first']);
+    expect(cr.cues.map((c) => c.lines.join(' '))).toEqual(['first']);
   });
 
-  it('joins the lines of a multi-line cue with a space', () => {
+  it('keeps the lines of a multi-line cue, spaces trimmed', () => {
     const { cues } = parseVtt('WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nfirst line\nsecond line\n  third  \n');
-    expect(cues[0]?.text).toBe('first line second line third');
+    expect(cues[0]?.lines).toEqual(['first line', 'second line', 'third']);
   });
 
   it('strips styling tags, voice spans, inline timestamps and decodes entities', () => {
@@ -31,7 +31,16 @@ describe('WebVTT parser', () => {
       'WEBVTT\n\n00:00:00.000 --> 00:00:03.000\n<v.loud Mira>Kick <b>and</b> <i>bass</i></v> &amp; <c.yellow>sub</c>\n\n' +
         '00:00:03.000 --> 00:00:05.000\nso<00:00:03.500><c> the</c><00:00:04.000><c> rumble</c> &lt;3 &#233;&nbsp;ok\n',
     );
-    expect(cues.map((c) => c.text)).toEqual(['Kick and bass & sub', 'so the rumble <3 é ok']);
+    expect(cues.map((c) => c.lines.join(' '))).toEqual(['Kick and bass & sub', 'so the rumble <3 é ok']);
+  });
+
+  it('reads a line of spaces inside a cue as cue text, as YouTube writes them, not as the end of the cue', () => {
+    const { cues, problems } = parseVtt(
+      'WEBVTT\nKind: captions\nLanguage: en\n\n00:00:00.000 --> 00:00:02.500 align:start position:0%\n \nso<00:00:00.300><c> today</c>\n\n' +
+        '00:00:02.500 --> 00:00:02.510 align:start position:0%\nso today\n \n',
+    );
+    expect(problems).toEqual([]);
+    expect(cues.map((c) => c.lines)).toEqual([['so today'], ['so today']]);
   });
 
   it('keeps overlapping cues, in start order', () => {
@@ -39,7 +48,7 @@ describe('WebVTT parser', () => {
       'WEBVTT\n\n00:00:05.000 --> 00:00:09.000\nsecond speaker\n\n00:00:01.000 --> 00:00:06.000\nfirst speaker\n\n00:00:02.000 --> 00:00:04.000\ninside\n',
     );
     expect(problems).toEqual([]);
-    expect(cues.map((c) => c.text)).toEqual(['first speaker', 'inside', 'second speaker']);
+    expect(cues.map((c) => c.lines.join(' '))).toEqual(['first speaker', 'inside', 'second speaker']);
   });
 
   it('ignores header lines, NOTE, STYLE and REGION blocks', () => {
@@ -47,7 +56,7 @@ describe('WebVTT parser', () => {
       'WEBVTT\nKind: captions\nLanguage: en\n\nSTYLE\n::cue { color: red }\n\nREGION\nid:top\n\nNOTE this is a note\nover two lines\n\n00:00:01.000 --> 00:00:02.000\nonly cue\n',
     );
     expect(problems).toEqual([]);
-    expect(cues.map((c) => c.text)).toEqual(['only cue']);
+    expect(cues.map((c) => c.lines.join(' '))).toEqual(['only cue']);
   });
 
   it('names the line of every malformed cue', () => {

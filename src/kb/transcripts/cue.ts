@@ -1,10 +1,11 @@
-import { cueText } from './cue-text.js';
+import { cueLines } from './cue-text.js';
 
 /** One timed caption of a transcript, its markup already removed. */
 export interface Cue {
   start: number;
   end: number;
-  text: string;
+  /** Its payload lines that hold words: rolling auto-captions repeat whole lines from cue to cue. */
+  lines: string[];
   /** 1-based line of its timing line in the file, for error messages. */
   line: number;
 }
@@ -24,19 +25,51 @@ export interface ParsedTranscript {
 /** The file's lines: BOM dropped, CRLF, CR and LF all end a line. */
 export const splitLines = (text: string): string[] => text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
 
-export const isBlank = (line: string): boolean => line.trim() === '';
+const isBlank = (line: string): boolean => line.trim() === '';
+const isTimingLine = (line: string | undefined): boolean => line?.includes('-->') ?? false;
 
-/** Blocks of consecutive non-blank lines, each with the 1-based line number of its first line. */
-export function blocks(lines: readonly string[], from = 0): { line: number; lines: string[] }[] {
+/**
+ * Which lines end a block. In WebVTT only an empty line does: a line of spaces is cue text
+ * (YouTube's auto-captions put one in every cue). Files edited by hand or written by other tools
+ * use such lines as separators too, so one still separates when a cue follows it: its timing line,
+ * one line (an identifier or cue number) and then its timing line, or, in SRT, a cue number.
+ */
+export function separatorLines(lines: readonly string[], cueNumbers = false): boolean[] {
+  const out: boolean[] = [];
+  let next = lines.length; // the first line after i with something on it
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (!isBlank(line)) {
+      out[i] = false;
+      next = i;
+      continue;
+    }
+    out[i] =
+      line === '' ||
+      next === lines.length ||
+      isTimingLine(lines[next]) ||
+      isTimingLine(lines[next + 1]) ||
+      (cueNumbers && /^\d+$/.test(lines[next]!.trim()));
+  }
+  return out;
+}
+
+/**
+ * Blocks of lines between separators (see separatorLines), each with the 1-based line number of its
+ * first line; a block never starts with a line of spaces.
+ */
+export function blocks(lines: readonly string[], options: { from?: number; cueNumbers?: boolean } = {}): { line: number; lines: string[] }[] {
+  const separator = separatorLines(lines, options.cueNumbers);
   const out: { line: number; lines: string[] }[] = [];
   let current: { line: number; lines: string[] } | null = null;
-  for (let i = from; i < lines.length; i++) {
+  for (let i = options.from ?? 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (isBlank(line)) {
+    if (separator[i]) {
       current = null;
       continue;
     }
     if (!current) {
+      if (isBlank(line)) continue;
       current = { line: i + 1, lines: [] };
       out.push(current);
     }
@@ -50,7 +83,7 @@ export const sortCues = (cues: Cue[]): Cue[] => cues.sort(byStart);
 
 /**
  * The part of a cue both formats share once its timing is read: the payload lines after the
- * timing line become the cue's text; a timing line among them means a blank line is missing.
+ * timing line become the cue's lines; a timing line among them means a blank line is missing.
  */
 export function addCue(
   payload: readonly string[],
@@ -64,8 +97,8 @@ export function addCue(
     problems.push({ line: timingLine + 1 + stray, message: 'a timing line inside a cue: is a blank line missing before it?' });
     return;
   }
-  const words = cueText(payload.join('\n'));
-  if (words) cues.push({ start: timing.start, end: timing.end, text: words, line: timingLine });
+  const lines = cueLines(payload);
+  if (lines.length > 0) cues.push({ start: timing.start, end: timing.end, lines, line: timingLine });
 }
 
 /** The parse's result: cues in start order; a file without a cue or a problem is one. */

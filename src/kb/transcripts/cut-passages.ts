@@ -1,4 +1,5 @@
 import type { Cue } from './cue.js';
+import { spokenText } from './rolling-captions.js';
 
 export interface Chapter {
   start_seconds: number;
@@ -34,29 +35,10 @@ interface Segment {
 const SENTENCE_END = /[.!?…]["'”’)\]]*$/;
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
-/**
- * Auto-generated captions repeat the previous line at the start of each cue ("rolling" captions):
- * the words a cue starts with that end the text so far are dropped.
- */
-function withoutRepeat(previous: string[], words: string[]): string[] {
-  const norm = (w: string) => w.toLowerCase().replace(/[^\p{L}\p{N}']/gu, '');
-  for (let k = Math.min(previous.length, words.length); k >= 1; k--) {
-    if (k < 3 && k < words.length) break;
-    const tail = previous.slice(-k).map(norm).join(' ');
-    if (tail === words.slice(0, k).map(norm).join(' ')) return words.slice(k);
-  }
-  return words;
-}
-
 /** Cues split at sentence ends, each sentence given the share of the cue's time its length takes. */
 function segments(cues: readonly Cue[]): Segment[] {
   const out: Segment[] = [];
-  let previous: string[] = [];
-  for (const cue of cues) {
-    const words = withoutRepeat(previous, cue.text.split(' '));
-    if (words.length === 0) continue;
-    previous = [...previous, ...words].slice(-40);
-    const text = words.join(' ');
+  for (const { cue, text } of spokenText(cues)) {
     const duration = cue.end - cue.start;
     let offset = 0;
     for (const { segment } of segmenter.segment(text)) {
@@ -71,9 +53,13 @@ function segments(cues: readonly Cue[]): Segment[] {
   return out;
 }
 
+// Sentence times are shares of a cue's time: 8.01 + 31.99 may come out as 40.00000000000001, which
+// must store as 40, not 41. Timestamps have milliseconds, so times are rounded to them first.
+const toMs = (seconds: number) => Math.round(seconds * 1000);
+
 function toPassage(group: readonly Segment[], technique: string | undefined): PassageCut {
-  const start = Math.floor(group[0]!.start);
-  const end = Math.max(start + 1, Math.ceil(Math.max(...group.map((s) => s.end))));
+  const start = Math.floor(toMs(group[0]!.start) / 1000);
+  const end = Math.max(start + 1, Math.ceil(toMs(Math.max(...group.map((s) => s.end))) / 1000));
   return { start_seconds: start, end_seconds: end, text: group.map((s) => s.text).join(' '), ...(technique ? { technique } : {}) };
 }
 
@@ -113,13 +99,16 @@ export function cutPassages(cues: readonly Cue[], chapters: readonly Chapter[] =
   }
   close();
 
-  // A short tail joins the passage before it, when both sit in the same chapter.
+  // A short tail joins the passage before it when both sit in the same chapter, the joined passage
+  // is not too long and no long silence parts them ("Thanks for watching!" after 15 minutes of
+  // music stays apart: a citation of the whole stretch would point nowhere useful).
   const last = groups.at(-1);
   const before = groups.at(-2);
   if (last && before && last.chapter === before.chapter) {
     const lastLength = last.segments.at(-1)!.end - last.segments[0]!.start;
     const joined = last.segments.at(-1)!.end - before.segments[0]!.start;
-    if (lastLength < options.minSeconds && (joined <= options.maxSeconds || lastLength < options.minSeconds / 2)) {
+    const silence = last.segments[0]!.start - Math.max(...before.segments.map((s) => s.end));
+    if (lastLength < options.minSeconds && joined <= options.maxSeconds && silence < options.minSeconds / 2) {
       before.segments.push(...last.segments);
       groups.pop();
     }

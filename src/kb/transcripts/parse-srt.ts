@@ -10,7 +10,7 @@ export function parseSrt(text: string): ParsedTranscript {
   const lines = splitLines(text);
   const problems: LineProblem[] = [];
   const cues: Cue[] = [];
-  for (const block of blocks(lines)) {
+  for (const block of blocks(lines, { cueNumbers: true })) {
     const first = block.lines[0]!.trim();
     const timingIndex = /^\d+$/.test(first) ? 1 : 0;
     const timingLine = block.line + timingIndex;

@@ -1,4 +1,4 @@
-import { addCue, blocks, finish, splitLines, type Cue, type LineProblem, type ParsedTranscript } from './cue.js';
+import { addCue, blocks, finish, separatorLines, splitLines, type Cue, type LineProblem, type ParsedTranscript } from './cue.js';
 import { parseTiming } from './timestamp.js';
 
 const SIGNATURE = /^WEBVTT(?:[ \t].*)?$/;
@@ -15,10 +15,11 @@ export function parseVtt(text: string): ParsedTranscript {
   if (!SIGNATURE.test(lines[0] ?? '')) {
     return { cues: [], problems: [{ line: 1, message: 'a WebVTT file must start with "WEBVTT"' }] };
   }
+  const separator = separatorLines(lines);
   let headerEnd = 1;
-  while (headerEnd < lines.length && lines[headerEnd]!.trim() !== '' && !lines[headerEnd]!.includes('-->')) headerEnd++;
+  while (headerEnd < lines.length && !separator[headerEnd] && !lines[headerEnd]!.includes('-->')) headerEnd++;
   const cues: Cue[] = [];
-  for (const block of blocks(lines, headerEnd)) {
+  for (const block of blocks(lines, { from: headerEnd })) {
     if (SKIPPED_BLOCK.test(block.lines[0]!)) continue;
     const timingIndex = block.lines[0]!.includes('-->') ? 0 : 1;
     const timingLine = block.line + timingIndex;
