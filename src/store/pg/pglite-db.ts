@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StorageUnavailableError } from '../../errors.js';
 import type { Db, Queryable, QueryOptions } from '../db.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { cloneError, restoreError, type PgliteReply, type PgliteRequest } from './pglite-protocol.js';
 import type { PgliteWorkerData } from './pglite-worker.js';
 
@@ -38,7 +39,10 @@ export class PgliteDb implements Db {
   private nextId = 1;
   private gone: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly unlock: () => Promise<void>,
+  ) {
     worker.unref();
     worker.on('message', (reply: PgliteReply) => this.settle(reply));
     worker.on('error', (err) => this.fail(err));
@@ -47,17 +51,28 @@ export class PgliteDb implements Db {
 
   /** dataDir undefined → in memory (tests). `vector`: load pgvector (only vector search needs it). */
   static async open(dataDir?: string, options: { vector?: boolean } = {}): Promise<PgliteDb> {
-    if (dataDir) await mkdir(dataDir, { recursive: true });
+    let unlock = async () => {};
+    if (dataDir) {
+      await mkdir(dataDir, { recursive: true });
+      // One process per data directory: a second one's writes would be lost (data-dir-lock.ts).
+      unlock = await lockDataDir(dataDir);
+    }
     const worker = startWorker({ dataDir, vector: options.vector ?? false });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      worker.once('error', onError);
-      worker.once('message', () => {
-        worker.off('error', onError);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        worker.once('error', onError);
+        worker.once('message', () => {
+          worker.off('error', onError);
+          resolve();
+        });
       });
-    });
-    return new PgliteDb(worker);
+    } catch (err) {
+      await worker.terminate();
+      await unlock();
+      throw err;
+    }
+    return new PgliteDb(worker, unlock);
   }
 
   private ask<T>(request: Ask): Promise<T> {
@@ -123,9 +138,13 @@ export class PgliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    if (this.gone) return;
+    if (this.gone) {
+      await this.unlock();
+      return;
+    }
     await this.ask({ op: 'close' });
     this.gone = new Error('closed');
     await this.worker.terminate();
+    await this.unlock();
   }
 }
