@@ -1,3 +1,4 @@
+import { genrePeersSql } from './genre-peers-sql.js';
 /** One concept of a question, as the search statement takes it. */
 export interface SqlConcept {
   weight: number;
@@ -97,7 +98,7 @@ WITH held AS (
   SELECT p.id, p.tsv, ${anywhere.join(', ')}
   FROM passages p
   WHERE p.${s.candidatesBy} @@ $4::tsquery${scope}
-    AND ($6::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $6::text[]))
+    AND ($6::text[] IS NULL OR p.creator_slug IN (${genrePeersSql('$6')}))
   -- A fence: without it the planner pastes each concept's CASE into every place that reads it.
   OFFSET 0
 ),

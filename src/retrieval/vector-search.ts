@@ -1,3 +1,4 @@
+import { genrePeersSql } from './genre-peers-sql.js';
 import type { Queryable } from '../store/db.js';
 import type { PassageHit, SearchScope } from './passage-search.js';
 
@@ -19,7 +20,7 @@ JOIN passages p ON p.id = e.passage_id AND p.content_hash = e.content_hash
 JOIN videos v ON v.id = p.video_id
 JOIN creators cr ON cr.slug = p.creator_slug
 WHERE ($2::text IS NULL OR p.creator_slug = $2::text)
-  AND ($3::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genres && $3::text[]))
+  AND ($3::text[] IS NULL OR p.creator_slug IN (${genrePeersSql('$3')}))
 ORDER BY e.embedding <=> $1::vector, p.id COLLATE "C"
 LIMIT $4`;
 

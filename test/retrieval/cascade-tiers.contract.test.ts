@@ -66,4 +66,30 @@ describe.each(dbFactories)('the retrieval cascade over full-text search, $name',
     // Bram has genres though no one shares them. Before, each tier read the terms again.
     expect(statements).toBe(3);
   });
+
+  // Last: it adds a creator to the knowledge base the tests above read.
+  it('compares genres as people write them: "Film Score" is a peer of "film-score"', async () => {
+    await kb.importDocument({
+      creators: [{ slug: 'tam-reyes', name: 'Tam Reyes', genres: ['Film Score'] }],
+      videos: [
+        {
+          id: 'tam:theremin',
+          creator: 'tam-reyes',
+          title: 'Theremin for sci-fi cues',
+          url: 'https://videos.example/tam/theremin',
+          passages: [
+            {
+              start_seconds: 30,
+              end_seconds: 90,
+              technique: 'Theremin glissando tuning',
+              text: 'For a sci-fi cue, tune the theremin glissando against a drone: mark the pitch antenna distances with tape so every glissando lands on the drone.',
+            },
+          ],
+        },
+      ],
+    });
+    const { tier, hits } = await runCascade(search, 'how do I tune a theremin glissando for a sci-fi cue', await creator('bram-okafor'), 6);
+    expect(tier).toBe('domain');
+    expect(hits[0]?.creator_slug).toBe('tam-reyes');
+  });
 });
