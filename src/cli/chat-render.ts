@@ -1,7 +1,6 @@
 import { styleText } from 'node:util';
+import { timestamp } from '../chat/prompt.js';
 import type { Source } from '../contract/chat-events.js';
-
-const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 
 /** Colour only on a terminal (and never when NO_COLOR is set). */
 export function painter(stream: NodeJS.WriteStream) {
@@ -14,7 +13,7 @@ export function renderSources(sources: Source[], paint: ReturnType<typeof painte
   if (sources.length === 0) return '';
   const lines = sources.map(
     (s) =>
-      `${paint('bold', `[${s.number}]`)} ${s.creator.name}, "${s.video.title}" ${mmss(s.start_seconds)}–${mmss(s.end_seconds)}` +
+      `${paint('bold', `[${s.number}]`)} ${s.creator.name}, "${s.video.title}" ${timestamp(s.start_seconds)}–${timestamp(s.end_seconds)}` +
       (s.technique ? ` · ${s.technique}` : '') +
       `\n    ${paint('cyan', s.url)}`,
   );

@@ -128,4 +128,48 @@ describe('chrysopedia chat against a server', () => {
       broken.close();
     }
   });
+
+  it('shows a moment past the first hour as h:mm:ss, as the web page does', async () => {
+    const source = (number: number, start: number, end: number) => ({
+      number,
+      passage_id: `p${number}`,
+      creator: { slug: 'mira-vox', name: 'Mira Vox' },
+      video: { id: 'v', title: 'A Long Stream', url: 'https://videos.example/v' },
+      start_seconds: start,
+      end_seconds: end,
+      url: `https://videos.example/v#t=${start}`,
+      technique: null,
+      snippet: 'text',
+      score: 0.5,
+    });
+    const done = {
+      conversation_id: 'c',
+      message_id: 'm',
+      cascade_tier: 'creator',
+      model: 'extractive',
+      fallback_used: false,
+      finish_reason: 'stop',
+      usage: { prompt_tokens: 0, completion_tokens: 0 },
+      latency_ms: { first_token: 1, total: 2 },
+      citations: [1, 2],
+      invalid_citations: [],
+    };
+    const frames = [
+      `id: m:1\nevent: sources\ndata: ${JSON.stringify([source(1, 182, 229), source(2, 6759, 6812)])}\n\n`,
+      `id: m:2\nevent: token\ndata: {"text":"answer [1][2]"}\n\n`,
+      `id: m:3\nevent: done\ndata: ${JSON.stringify(done)}\n\n`,
+    ];
+    await withServer(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(frames.join(''));
+      },
+      async (url) => {
+        const run = cli(['chat', 'kick', '--server', url]);
+        expect(await run.exit).toBe(0);
+        expect(run.out()).toContain('[1] Mira Vox, "A Long Stream" 3:02–3:49');
+        expect(run.out()).toContain('[2] Mira Vox, "A Long Stream" 1:52:39–1:53:32');
+      },
+    );
+  });
 });
