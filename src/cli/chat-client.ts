@@ -30,6 +30,27 @@ export class ChatClientError extends Error {
   }
 }
 
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host lookup failed',
+  ETIMEDOUT: 'timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/** Why fetch() failed, from its cause ("fetch failed" alone says nothing): "connection refused", or the cause's own code or message. */
+function unreachableReason(err: unknown): string {
+  let cause: unknown = err instanceof Error && err.cause !== undefined ? err.cause : err;
+  // Every address of the host failed (IPv6 and IPv4): the first one says why.
+  if (cause instanceof AggregateError && cause.errors.length > 0) cause = cause.errors[0];
+  const code = cause instanceof Error && 'code' in cause && typeof cause.code === 'string' ? cause.code : null;
+  if (code) return UNREACHABLE[code] ?? code;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
 /** Talks to a running server over HTTP and reads its event stream, resuming it when the connection drops. */
 export class RemoteChatClient implements ChatClient {
   constructor(
@@ -38,17 +59,23 @@ export class RemoteChatClient implements ChatClient {
   ) {}
 
   async *ask(a: ChatAsk): AsyncGenerator<ChatEvent, void, void> {
-    const res = await fetch(new URL('/api/v1/chat', this.server), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...this.authHeaders() },
-      body: JSON.stringify({
-        query: a.query,
-        creator: a.creator,
-        conversation_id: a.conversationId,
-        personality_weight: a.personalityWeight,
-      }),
-      signal: a.signal,
-    });
+    let res: Response;
+    try {
+      res = await fetch(new URL('/api/v1/chat', this.server), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.authHeaders() },
+        body: JSON.stringify({
+          query: a.query,
+          creator: a.creator,
+          conversation_id: a.conversationId,
+          personality_weight: a.personalityWeight,
+        }),
+        signal: a.signal,
+      });
+    } catch (err) {
+      if (a.signal.aborted) return;
+      throw new ChatClientError(`cannot reach ${new URL(this.server).origin} (${unreachableReason(err)})`, 0);
+    }
     if (!res.ok || !res.body) {
       const body = (await res.json().catch(() => ({}))) as { error?: string; retry_after?: number; details?: { field: string; message: string }[] };
       const details = body.details?.map((d) => `${d.field}: ${d.message}`).join('; ');

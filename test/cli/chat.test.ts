@@ -129,6 +129,14 @@ describe('chrysopedia chat against a server', () => {
     }
   });
 
+  it('says which server it cannot reach and why, with exit 1', async () => {
+    let port = 0;
+    await withServer(() => undefined, async (url) => void (port = Number(new URL(url).port)));
+    const run = cli(['chat', 'kick', '--server', `http://127.0.0.1:${port}/`]);
+    expect(await run.exit).toBe(1);
+    expect(run.err()).toBe(`error: cannot reach http://127.0.0.1:${port} (connection refused)\n`);
+  });
+
   it('shows a moment past the first hour as h:mm:ss, as the web page does', async () => {
     const source = (number: number, start: number, end: number) => ({
       number,
