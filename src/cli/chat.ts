@@ -56,36 +56,59 @@ async function askOnce(
   return { conversationId: next, ok };
 }
 
+/**
+ * The prompt loop. Lines are read as a stream, not one question() at a time: lines that arrive
+ * while an answer streams (piped input, or typed ahead) wait their turn instead of being lost.
+ */
 async function interactive(client: ChatClient, opts: ChatOptions): Promise<void> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Line editing only when both ends are a terminal; piped input is read as plain lines.
+  const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal, prompt: '> ' });
   let conversationId: string | null = null;
   let current: AbortController | null = null;
-  // Ctrl-C stops the answer being streamed; at the prompt it leaves.
-  rl.on('SIGINT', () => {
+  let quit = false;
+  let inputClosed = false;
+  rl.once('close', () => (inputClosed = true));
+  const leave = () => {
+    quit = true;
+    current?.abort();
+    rl.close();
+  };
+  // Ctrl-C stops the answer being streamed; at the prompt it leaves. A terminal gives it to
+  // readline as a key; piped input gets the signal.
+  const onInterrupt = () => {
     if (current) current.abort();
     else {
-      rl.close();
+      leave();
       process.exitCode = 130;
     }
-  });
-  process.stdout.write('Ask about music production. Ctrl-C stops an answer; Ctrl-D or Ctrl-C at the prompt quits.\n');
-  for (;;) {
-    let line: string;
-    try {
-      line = (await rl.question('> ')).trim();
-    } catch {
-      break;
+  };
+  rl.on('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
+  try {
+    process.stdout.write('Ask about music production. Ctrl-C stops an answer; Ctrl-D or Ctrl-C at the prompt quits.\n');
+    rl.prompt();
+    // The lines read before the input closed (EOF) are still asked; quitting drops them.
+    for await (const raw of rl) {
+      if (quit) break;
+      const line = raw.trim();
+      if (line) {
+        current = new AbortController();
+        try {
+          ({ conversationId } = await askOnce(client, line, conversationId, opts, current.signal));
+        } catch (err) {
+          if (!(err instanceof ChatClientError)) throw err;
+          process.stderr.write(`error: ${err.message}\n`);
+        } finally {
+          current = null;
+        }
+      }
+      // A prompt on a closed interface would resume stdin and keep the process waiting.
+      if (!inputClosed) rl.prompt();
     }
-    if (!line) continue;
-    current = new AbortController();
-    try {
-      ({ conversationId } = await askOnce(client, line, conversationId, opts, current.signal));
-    } catch (err) {
-      if (!(err instanceof ChatClientError)) throw err;
-      process.stderr.write(`error: ${err.message}\n`);
-    } finally {
-      current = null;
-    }
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    rl.close();
   }
 }
 

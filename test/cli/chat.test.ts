@@ -129,6 +129,18 @@ describe('chrysopedia chat against a server', () => {
     }
   });
 
+  it('asks every piped question, in order, in one conversation, and exits 0 at the end of the input', async () => {
+    const questions = ['how do I tune a kick', 'what about the snare', 'and the hats?'];
+    const run = cli(['chat', '--server', server], { input: questions.map((q) => `${q}\n`).join('') });
+    expect(await run.exit).toBe(0);
+    expect(run.err()).toBe('');
+    expect(run.out().match(/\((?:creator|domain|global|none) · extractive · \d+ ms\)/g)).toHaveLength(3);
+    const turns = await t.deps.db.query<{ query: string; conversation_id: string }>(
+      'SELECT query, conversation_id FROM turns WHERE conversation_id = (SELECT conversation_id FROM turns ORDER BY seq DESC LIMIT 1) ORDER BY seq',
+    );
+    expect(turns.map((r) => r.query)).toEqual(questions);
+  }, 30_000);
+
   it('says which server it cannot reach and why, with exit 1', async () => {
     let port = 0;
     await withServer(() => undefined, async (url) => void (port = Number(new URL(url).port)));
