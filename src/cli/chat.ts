@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Source } from '../contract/chat-events.js';
 import { ChatClientError, EmbeddedChatClient, RemoteChatClient, type ChatClient } from './chat-client.js';
 import { painter, renderSources } from './chat-render.js';
+import { stdoutGone } from './stdout.js';
 
 interface ChatOptions {
   creator?: string;
@@ -60,7 +61,7 @@ async function askOnce(
  * The prompt loop. Lines are read as a stream, not one question() at a time: lines that arrive
  * while an answer streams (piped input, or typed ahead) wait their turn instead of being lost.
  */
-async function interactive(client: ChatClient, opts: ChatOptions): Promise<void> {
+async function interactive(client: ChatClient, opts: ChatOptions, outputGone: AbortSignal): Promise<void> {
   // Line editing only when both ends are a terminal; piped input is read as plain lines.
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal, prompt: '> ' });
@@ -85,6 +86,7 @@ async function interactive(client: ChatClient, opts: ChatOptions): Promise<void>
   };
   rl.on('SIGINT', onInterrupt);
   process.on('SIGINT', onInterrupt);
+  outputGone.addEventListener('abort', leave);
   try {
     process.stdout.write('Ask about music production. Ctrl-C stops an answer; Ctrl-D or Ctrl-C at the prompt quits.\n');
     rl.prompt();
@@ -108,6 +110,7 @@ async function interactive(client: ChatClient, opts: ChatOptions): Promise<void>
     }
   } finally {
     process.off('SIGINT', onInterrupt);
+    outputGone.removeEventListener('abort', leave);
     rl.close();
   }
 }
@@ -125,14 +128,18 @@ export function registerChat(program: Command): void {
     .action(async (words: string[], opts: ChatOptions) => {
       const token = opts.token ?? process.env.CHRYSOPEDIA_TOKEN;
       const client: ChatClient = opts.server ? new RemoteChatClient(opts.server, token) : await EmbeddedChatClient.open();
+      // Nobody reads the answer any more (`chrysopedia chat … | head`): stop it and end quietly, exit 0.
+      const output = stdoutGone();
       try {
-        if (words.length === 0) return await interactive(client, opts);
-        const abort = new AbortController();
-        const onSigint = () => abort.abort();
+        if (words.length === 0) return await interactive(client, opts, output.signal);
+        const interrupt = new AbortController();
+        const onSigint = () => interrupt.abort();
         process.once('SIGINT', onSigint);
         try {
-          const { ok } = await askOnce(client, words.join(' '), null, opts, abort.signal);
-          if (abort.signal.aborted) {
+          const signal = AbortSignal.any([interrupt.signal, output.signal]);
+          const { ok } = await askOnce(client, words.join(' '), null, opts, signal);
+          if (output.signal.aborted) return;
+          if (interrupt.signal.aborted) {
             process.stdout.write('\n');
             process.stderr.write('stopped\n');
             process.exitCode = 130;
@@ -146,6 +153,7 @@ export function registerChat(program: Command): void {
         process.stderr.write(`error: ${err.message}${retry}\n`);
         process.exitCode = 1;
       } finally {
+        output.release();
         await client.close();
       }
     });

@@ -6,6 +6,7 @@ import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
+import { tolerateClosedStdout } from './stdout.js';
 
 export function buildProgram(): Command {
   const program = new Command('chrysopedia')
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
 
 /** Entry point of bin/chrysopedia.js: one line on error, never a stack. */
 export async function main(argv: string[]): Promise<void> {
+  tolerateClosedStdout();
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

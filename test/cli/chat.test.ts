@@ -141,6 +141,19 @@ describe('chrysopedia chat against a server', () => {
     expect(turns.map((r) => r.query)).toEqual(questions);
   }, 30_000);
 
+  it.each([
+    { how: 'chat --json', flags: ['--json'] },
+    { how: 'chat', flags: [] },
+  ])('a reader that leaves early ($how | head) ends the answer quietly: exit 0, no stack trace', async ({ flags }) => {
+    const run = cli(['chat', 'how do I make my kick cut through the mix?', '--server', server, ...flags]);
+    // `head -1`: read the first output, then close the pipe while the answer is still streaming.
+    await once(run.child.stdout, 'data');
+    run.child.stdout.destroy();
+    expect(await run.exit).toBe(0);
+    expect(run.err()).toBe('');
+    expect(await lastFinishReason()).toBe('client_closed');
+  });
+
   it('says which server it cannot reach and why, with exit 1', async () => {
     let port = 0;
     await withServer(() => undefined, async (url) => void (port = Number(new URL(url).port)));
