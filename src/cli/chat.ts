@@ -19,6 +19,12 @@ const weight = (v: string) => {
   return n;
 };
 
+const serverUrl = (v: string) => {
+  const url = URL.canParse(v) ? new URL(v) : null;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new InvalidArgumentError('must be an http(s) URL, like http://localhost:3000');
+  return v;
+};
+
 /** Asks one question and prints the answer as it streams; returns the conversation id. */
 async function askOnce(
   client: ChatClient,
@@ -122,7 +128,7 @@ export function registerChat(program: Command): void {
     .argument('[question...]', 'the question; omit it for an interactive prompt that keeps the conversation')
     .option('-c, --creator <slug>', 'ask a creator first (the cascade widens when they have nothing)')
     .option('-w, --weight <x>', "personality weight, 0 (neutral) to 1 (the creator's voice)", weight, 0)
-    .option('-s, --server <url>', 'a running Chrysopedia server (default: embedded, in this process)')
+    .option('-s, --server <url>', 'a running Chrysopedia server (default: embedded, in this process)', serverUrl)
     .option('-t, --token <token>', 'API token for --server (default: $CHRYSOPEDIA_TOKEN)')
     .option('--json', 'print each event as one JSON line')
     .action(async (words: string[], opts: ChatOptions) => {

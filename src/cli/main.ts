@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { registerChat } from './chat.js';
@@ -8,10 +10,16 @@ import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 import { tolerateClosedStdout } from './stdout.js';
 
+/** A usage error is its one line and where to read more, not the whole help text. */
+function hintAfterErrors(command: Command, parents: string[] = []): void {
+  const name = [...parents, command.name()];
+  command.showHelpAfterError(`(see ${name.join(' ')} --help)`);
+  for (const sub of command.commands) hintAfterErrors(sub, name);
+}
+
 export function buildProgram(): Command {
   const program = new Command('chrysopedia')
     .description('Chrysopedia Chat: cited answers from creators\' music-production teaching')
-    .showHelpAfterError()
     // Errors come back to main() (and its exit code) instead of exiting from inside commander.
     .exitOverride();
   registerChat(program);
@@ -20,6 +28,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerUsers(program);
   registerEval(program);
+  hintAfterErrors(program);
   return program;
 }
 
@@ -38,3 +47,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
   }
 }
+
+// `node dist/cli/main.js …` runs the CLI too (bin/chrysopedia.js imports this module and calls main()).
+const entry = process.argv[1];
+if (entry && existsSync(entry) && import.meta.url === pathToFileURL(realpathSync(entry)).href) await main(process.argv);
