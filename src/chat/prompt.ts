@@ -1,5 +1,5 @@
 import type { CascadeTier } from '../contract/chat-events.js';
-import type { AnswerSource, PromptMessage } from '../llm/answerer.js';
+import { timestamp, type AnswerSource, type PromptMessage } from '../llm/answerer.js';
 import type { Personality } from '../store/kb-store.js';
 
 export interface PromptCreator {
@@ -25,14 +25,6 @@ export const GROUNDING = [
   'Be concrete: keep the settings, numbers and steps the sources give. Use short paragraphs or a list.',
 ].join('\n');
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** 83 → "1:23", 3725 → "1:02:05": how a video player shows a moment. */
-export const timestamp = (seconds: number) => {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
-};
 
 /** The voice instruction for a personality weight: 0 neutral, 1 fully the creator's. */
 export function voiceInstruction(creator: PromptCreator | null, weight: number): string {

@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import { timestamp } from '../chat/prompt.js';
+import { timestamp } from '../llm/answerer.js';
 import type { Source } from '../contract/chat-events.js';
 
 /** Colour only on a terminal (and never when NO_COLOR is set). */

@@ -1,5 +1,14 @@
 import type { CascadeTier } from '../contract/chat-events.js';
 
+const pad = (n: number) => String(n).padStart(2, '0');
+/** 83 → "1:23", 3725 → "1:02:05": how a video player shows a moment (prompt, answers, CLI). */
+export const timestamp = (seconds: number) => {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+};
+
 /** A numbered source as an answerer sees it. */
 export interface AnswerSource {
   number: number;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AnswerOutcome, AnswerRequest, AnswerScope, AnswerSource, Answerer } from './answerer.js';
+import { timestamp, type AnswerOutcome, type AnswerRequest, type AnswerScope, type AnswerSource, type Answerer } from './answerer.js';
 
 const TRY_AGAIN = 'Try naming the technique (for example "sidechain compression" or "reverb pre-delay"), or asking in other words.';
 
@@ -73,7 +73,6 @@ export function bestSentences(source: AnswerSource, question: Set<string>, max: 
     .join(' ');
 }
 
-const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 
 /** Composes the whole answer: a few of the top passages, each with its citation. */
 export function composeExtractiveAnswer(question: string, sources: AnswerSource[], scope: AnswerScope, maxSources = 3): string {
@@ -81,7 +80,7 @@ export function composeExtractiveAnswer(question: string, sources: AnswerSource[
   const terms = keyTerms(question);
   const parts = sources.slice(0, maxSources).map((s) => {
     const title = s.technique ?? s.videoTitle;
-    return `**${title}** (${s.creatorName}, "${s.videoTitle}" at ${mmss(s.startSeconds)}): ${bestSentences(s, terms, 2)} [${s.number}]`;
+    return `**${title}** (${s.creatorName}, "${s.videoTitle}" at ${timestamp(s.startSeconds)}): ${bestSentences(s, terms, 2)} [${s.number}]`;
   });
   return `${introduction(scope)}\n\n${parts.join('\n\n')}`;
 }

@@ -55,6 +55,10 @@ describe('the extractive answer', () => {
     expect(answer).toContain('[2]');
     expect(answer).toContain('1:23');
   });
+  it('names a moment past the first hour as a video player does, h:mm:ss', () => {
+    const late = { ...source(1, 'Tune the kick to the root.'), startSeconds: 6759 };
+    expect(composeExtractiveAnswer('tune a kick', [late], { tier: 'global', askedCreator: null })).toContain('at 1:52:39)');
+  });
   it('streams in chunks that add up to the whole text', () => {
     const text = 'Here is  what\nthe knowledge base says: a b c d e f [1]';
     expect(chunk(text).join('')).toBe(text);
