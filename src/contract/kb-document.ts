@@ -1,45 +1,70 @@
 import { z } from 'zod';
-import { text } from '../text.js';
 
-const slug = text().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)');
-const id = text().trim().min(1).max(200);
+// Every rule the shipped JSON Schema can state is a zod check that emits it (a regex becomes a
+// `pattern`), so a document an editor passes is not refused for a reason the schema never showed.
+// text() of ../text.js refuses NUL with a refine, which JSON Schema cannot show: hence these.
+const NO_NUL = /^[^\u0000]*$/;
+const NOT_BLANK = /\S/;
+// JSON Schema patterns have no flags: the scheme's letters are spelt in either case.
+const HTTP_URL = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s/?#\u0000]+(?:[/?#][^\s\u0000]*)?$/;
+
+/** A string PostgreSQL can store: lone UTF-16 surrogates become U+FFFD, NUL is refused. */
+const stored = () =>
+  z
+    .string()
+    .overwrite((v) => v.toWellFormed())
+    .regex(NO_NUL, 'must not contain NUL characters');
+
+/** A stored string, trimmed, that is not empty or only whitespace. */
+const filled = (max: number) => stored().trim().regex(NOT_BLANK, 'must not be empty or blank').max(max);
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)');
+const id = filled(200);
 const seconds = z.number().int('must be a whole number of seconds').min(0).max(86_400 * 7);
+const httpUrl = z
+  .string()
+  .regex(HTTP_URL, 'must be an http(s) URL')
+  // What the pattern lets through but no browser opens (a bad port or IPv6 address); only asked
+  // when the pattern passed, so a bad URL gets one message.
+  .refine((v) => URL.canParse(v), { message: 'must be an http(s) URL', when: (payload) => payload.issues.length === 0 });
 
-export const personalitySchema = z.object({
-  voice: text().trim().max(500).optional(),
-  phrases: z.array(text().trim().min(1).max(200)).max(50).optional(),
+export const personalitySchema = z.strictObject({
+  voice: stored().trim().max(500).optional(),
+  phrases: z.array(filled(200)).max(50).optional(),
 });
 
-export const creatorSchema = z.object({
+export const creatorSchema = z.strictObject({
   slug,
-  name: text().trim().min(1).max(200),
-  bio: text().max(5000).optional(),
-  genres: z.array(text().trim().toLowerCase().min(1).max(60)).max(30).optional(),
+  name: filled(200),
+  bio: stored().max(5000).optional(),
+  genres: z.array(stored().trim().toLowerCase().regex(NOT_BLANK, 'must not be empty or blank').max(60)).max(30).optional(),
   personality: personalitySchema.optional(),
 });
 
-export const passageSchema = z
-  .object({
-    id: id.optional(),
-    start_seconds: seconds,
-    end_seconds: seconds,
-    technique: text().trim().min(1).max(200).optional(),
-    text: text().trim().min(1, 'must not be empty').max(20_000),
-  })
-  .refine((p) => p.end_seconds > p.start_seconds, { message: 'must be greater than start_seconds', path: ['end_seconds'] });
+/** A passage's shape; that it ends after it starts is checked with the document's rules. */
+export const passageSchema = z.strictObject({
+  id: id.optional(),
+  start_seconds: seconds,
+  end_seconds: seconds,
+  technique: filled(200).optional(),
+  text: filled(20_000),
+});
 
-export const videoSchema = z.object({
+export const videoSchema = z.strictObject({
   id,
   creator: slug,
-  title: text().trim().min(1).max(500),
-  url: z.url({ protocol: /^https?$/ }),
+  title: filled(500),
+  url: httpUrl,
   published_at: z.iso.date().optional(),
   duration_seconds: seconds.optional(),
   passages: z.array(passageSchema).max(10_000),
 });
 
-/** SPEC §7: the import document. */
-export const kbDocumentSchema = z.object({
+/**
+ * SPEC §7: the import document's shape. Unknown fields are refused, so a misspelt one is not
+ * silently lost. The rules spanning the document are src/kb/validate-document.ts's.
+ */
+export const kbDocumentSchema = z.strictObject({
   creators: z.array(creatorSchema).max(10_000).default([]),
   videos: z.array(videoSchema).max(100_000).default([]),
 });

@@ -1,56 +1,49 @@
 import { AppError } from '../errors.js';
 import { kbDocumentSchema, type KbDocument } from '../contract/kb-document.js';
+import { documentParts, documentRules, type DocumentParts } from './document-rules.js';
+import { inDocumentOrder, isNotADocument, issueProblems, jsonPath, type PathProblem } from './document-problems.js';
+
+export { jsonPath, type PathProblem } from './document-problems.js';
 
 export interface DocumentProblem {
   path: string;
   message: string;
 }
 
-/** "$.videos[3].passages[0].text" from zod's path segments. */
-export function jsonPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>(
-    (acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : /^[A-Za-z_][\w]*$/.test(String(s)) ? `${acc}.${String(s)}` : `${acc}[${JSON.stringify(String(s))}]`),
-    '$',
-  );
-}
-
 export const invalidDocument = (problems: DocumentProblem[]) =>
   new AppError('invalid_document', 'Invalid knowledge-base document', { details: problems });
 
+export interface DocumentCheck {
+  /** The document with its passage ids filled in, when it has no problem. */
+  doc: KbDocument | null;
+  /** What the rules spanning documents can check, even of a document whose shape is wrong. */
+  parts: DocumentParts;
+  /** Every problem, shape and rules alike, in the order of the document. */
+  problems: PathProblem[];
+}
+
 /**
  * Checks shape and the rules that span the document (unique keys, passages inside the video,
- * videos naming a creator); fills in passage ids. Throws invalid_document listing every problem.
+ * videos naming a creator) in one go: the rules are checked on every item whose fields are valid,
+ * so fixing the shape never brings up problems that were there before.
  */
-export function validateDocument(input: unknown, knownCreators: ReadonlySet<string> = new Set()): KbDocument {
-  const parsed = kbDocumentSchema.safeParse(input);
-  if (!parsed.success) {
-    throw invalidDocument(parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })));
+export function checkDocument(input: unknown, knownCreators: ReadonlySet<string> = new Set()): DocumentCheck {
+  if (isNotADocument(input)) {
+    const problem = { at: [], message: 'not a knowledge-base document: it has neither "creators" nor "videos"' };
+    return { doc: null, parts: { creators: [], videos: [] }, problems: [problem] };
   }
+  const parsed = kbDocumentSchema.safeParse(input);
+  const parts = documentParts(parsed.success ? parsed.data : input);
+  const problems = [...(parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i))), ...documentRules(parts, knownCreators)];
+  if (!parsed.success || problems.length > 0) return { doc: null, parts, problems: inDocumentOrder(problems, input) };
   const doc = parsed.data;
-  const problems: DocumentProblem[] = [];
-  const creators = new Set<string>();
-  doc.creators.forEach((c, i) => {
-    if (creators.has(c.slug)) problems.push({ path: `$.creators[${i}].slug`, message: `duplicate creator slug '${c.slug}'` });
-    creators.add(c.slug);
-  });
-  const videoIds = new Set<string>();
-  const passageIds = new Set<string>();
-  doc.videos.forEach((v, vi) => {
-    const at = `$.videos[${vi}]`;
-    if (videoIds.has(v.id)) problems.push({ path: `${at}.id`, message: `duplicate video id '${v.id}'` });
-    videoIds.add(v.id);
-    if (!creators.has(v.creator) && !knownCreators.has(v.creator)) {
-      problems.push({ path: `${at}.creator`, message: `unknown creator '${v.creator}': not in this document nor in the knowledge base` });
-    }
-    v.passages.forEach((p, pi) => {
-      p.id ??= `${v.id}#${p.start_seconds}`;
-      if (passageIds.has(p.id)) problems.push({ path: `${at}.passages[${pi}].id`, message: `duplicate passage id '${p.id}'` });
-      passageIds.add(p.id);
-      if (v.duration_seconds !== undefined && p.end_seconds > v.duration_seconds) {
-        problems.push({ path: `${at}.passages[${pi}].end_seconds`, message: 'is past the end of the video (duration_seconds)' });
-      }
-    });
-  });
-  if (problems.length > 0) throw invalidDocument(problems);
+  for (const v of doc.videos) for (const p of v.passages) p.id ??= `${v.id}#${p.start_seconds}`;
+  return { doc, parts, problems };
+}
+
+/** checkDocument, throwing invalid_document with the JSON path of every problem. */
+export function validateDocument(input: unknown, knownCreators: ReadonlySet<string> = new Set()): KbDocument {
+  const { doc, problems } = checkDocument(input, knownCreators);
+  if (!doc) throw invalidDocument(problems.map((p) => ({ path: jsonPath(p.at), message: p.message })));
   return doc;
 }

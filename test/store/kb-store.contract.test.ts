@@ -99,7 +99,8 @@ describe.each(dbFactories)('KbStore contract on $name', (factory) => {
     }
     expect(error).toBeInstanceOf(AppError);
     const details = (error as AppError).extra.details as { path: string }[];
-    expect(details.map((d) => d.path).sort()).toEqual(['$.videos[0].passages[1].end_seconds', '$.videos[1].url']);
+    // The unknown creator too, not only once the shape is fixed (regression).
+    expect(details.map((d) => d.path)).toEqual(['$.videos[0].passages[1].end_seconds', '$.videos[1].url', '$.videos[2].creator']);
     expect(await kb.counts()).toEqual(before);
     expect((await kb.creatorSlugs()).has('new-one')).toBe(false);
   });
