@@ -8,6 +8,7 @@ const RULES_BEYOND_THE_SCHEMA = [
   'creator slugs, video ids and passage ids are unique (a passage without "id" has the id "<video id>#<start_seconds>");',
   "a video's creator is defined in the document or is in the knowledge base already;",
   "a passage's end_seconds is greater than its start_seconds, and not past its video's duration_seconds;",
+  'a passage id already in the knowledge base stays with its video, unless the document lists that video too;',
   'a url also parses as a URL (a valid host and port).',
 ].join(' ');
 

@@ -57,4 +57,22 @@ describe.each(dbFactories)('importing directories of documents on $name', (facto
     expect(again.creators).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
     expect(again.passages).toEqual({ inserted: 0, updated: 0, unchanged: 2, deleted: 0 });
   });
+
+  it('refuses a passage id that another file gave to another video, by file and path, and writes nothing; each file imported again changes nothing (regression: the passage moved back and forth)', async () => {
+    await write('a.json', { videos: [video('v3', [{ id: 'shared', start: 0, text: 'Bounce the reverb return to audio.' }])] });
+    await write('b.json', { videos: [video('v4', [{ id: 'shared', start: 0, text: 'Print the delay throws.' }])] });
+    await importPaths('a.json');
+    const before = await kb.counts();
+    const rejection = await importPaths('b.json').catch((err: unknown) => err);
+    expect(rejection).toBeInstanceOf(AppError);
+    expect((rejection as AppError).extra.details).toEqual([
+      {
+        path: `${path.join(dir, 'b.json')} $.videos[0].passages[0].id`,
+        message: "passage id 'shared' belongs to video 'v3' in the knowledge base: give this passage another id (to move it, import a document that lists video 'v3' as well)",
+      },
+    ]);
+    expect(await kb.counts()).toEqual(before);
+    expect(await db.query("SELECT id, video_id FROM passages WHERE id = 'shared' OR video_id = 'v4'")).toEqual([{ id: 'shared', video_id: 'v3' }]);
+    expect((await importPaths('a.json')).passages).toEqual({ inserted: 0, updated: 0, unchanged: 1, deleted: 0 });
+  });
 });

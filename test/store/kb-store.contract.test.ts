@@ -133,4 +133,44 @@ describe.each(dbFactories)('KbStore contract on $name', (factory) => {
     const byGenre = await search.search('detuned saw pads', { genres: ['ambient'] }, 5);
     expect(byGenre.map((h) => h.creator_slug)).toEqual(['bo']);
   });
+
+  it('refuses a passage id that belongs to a video the document does not list, naming it and that video, and writes nothing (regression: the passage moved, and moved back on the next import of the other file)', async () => {
+    const before = await kb.counts();
+    const taker = { id: 'v3', creator: 'bo', title: 'Stolen', url: 'https://example.com/v3', passages: [{ id: 'v1-custom', start_seconds: 0, end_seconds: 30, text: 'Not the click layer.' }] };
+    await expect(importDocument(kb, { videos: [taker] })).rejects.toMatchObject({
+      code: 'invalid_document',
+      extra: {
+        details: [
+          {
+            path: '$.videos[0].passages[0].id',
+            message: "passage id 'v1-custom' belongs to video 'v1' in the knowledge base: give this passage another id (to move it, import a document that lists video 'v1' as well)",
+          },
+        ],
+      },
+    });
+    expect(await kb.counts()).toEqual(before);
+    expect((await kb.getCreator('bo'))?.videos.map((v) => v.id)).toEqual(['v2']);
+    const [row] = await db.query<{ video_id: string; text: string }>("SELECT video_id, text FROM passages WHERE id = 'v1-custom'");
+    expect(row).toEqual({ video_id: 'v1', text: 'Layer a click on top of the kick for attack.' });
+  });
+
+  it('moves a passage between two videos a document lists, and importing it again changes nothing', async () => {
+    const moved = doc();
+    const click = moved.videos[0]!.passages.pop()!;
+    (moved.videos[1]!.passages as object[]).push({ ...click, start_seconds: 50, end_seconds: 90 });
+    expect((await importDocument(kb, moved)).passages).toMatchObject({ updated: 1, deleted: 0 });
+    expect((await importDocument(kb, moved)).passages).toEqual({ inserted: 0, updated: 0, unchanged: 3, deleted: 0 });
+    const [row] = await db.query<{ video_id: string }>("SELECT video_id FROM passages WHERE id = 'v1-custom'");
+    expect(row?.video_id).toBe('v2');
+  });
+
+  it("moves a video and its passages to another creator when its document names another creator", async () => {
+    const edited = doc();
+    edited.videos[1]!.creator = 'ana';
+    expect((await importDocument(kb, edited)).videos).toEqual({ inserted: 0, updated: 1, unchanged: 1 });
+    expect((await kb.getCreator('ana'))?.videos.map((v) => v.id).sort()).toEqual(['v1', 'v2']);
+    const hits = await new FullTextSearch(db).search('detuned saw pads', { creator: 'ana' }, 5);
+    expect(hits.map((h) => h.video_id)).toEqual(['v2']);
+    expect((await importDocument(kb, edited)).videos).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
+  });
 });

@@ -41,6 +41,7 @@ export class PgKbStore implements KbStore {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
       const result: ImportSummary = { creators: counts(), videos: counts(), passages: { ...counts(), deleted: 0 } };
+      await this.checkPassagesStay(tx, doc);
       await this.upsertCreators(tx, doc, result.creators);
       await this.checkCreatorsExist(tx, doc);
       await this.upsertVideos(tx, doc, result.videos);
@@ -75,6 +76,32 @@ export class PgKbStore implements KbStore {
     );
     const details = doc.videos.flatMap((v, i) =>
       found.has(v.creator) ? [] : [{ path: `$.videos[${i}].creator`, message: `unknown creator '${v.creator}'` }],
+    );
+    if (details.length > 0) throw new AppError('invalid_document', 'Invalid knowledge-base document', { details });
+  }
+
+  /**
+   * A passage id is one passage of one video. A document may move a passage between videos it
+   * lists (it says what each of them holds), but not take one from a video it does not list: that
+   * video would lose it silently, and importing each document in turn would move it back and forth.
+   */
+  private async checkPassagesStay(tx: Queryable, doc: KbDocument): Promise<void> {
+    const ids = doc.videos.flatMap((v) => v.passages.map((p) => p.id ?? `${v.id}#${p.start_seconds}`));
+    if (ids.length === 0) return;
+    const owners = new Map(
+      (await tx.query<{ id: string; video_id: string }>('SELECT id, video_id FROM passages WHERE id = ANY($1::text[])', [ids])).map((r) => [r.id, r.video_id]),
+    );
+    const listed = new Set(doc.videos.map((v) => v.id));
+    const details = doc.videos.flatMap((v, vi) =>
+      v.passages.flatMap((p, pi) => {
+        const id = p.id ?? `${v.id}#${p.start_seconds}`;
+        const owner = owners.get(id);
+        if (owner === undefined || listed.has(owner)) return [];
+        return [{
+          path: `$.videos[${vi}].passages[${pi}].id`,
+          message: `passage id '${id}' belongs to video '${owner}' in the knowledge base: give this passage another id (to move it, import a document that lists video '${owner}' as well)`,
+        }];
+      }),
     );
     if (details.length > 0) throw new AppError('invalid_document', 'Invalid knowledge-base document', { details });
   }
