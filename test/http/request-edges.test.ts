@@ -104,4 +104,16 @@ describe('import', () => {
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ code: 'unauthenticated' });
   });
+
+  it('lists every problem of a bad document at once, shape and cross-document alike, as the CLI does', async () => {
+    const admin = await userWithToken(t.deps.users, 'edges-admin', 'admin');
+    const video = (id: string, creator: string) => ({ id, creator, title: 'T', url: 'https://v.example/a', passages: [{ start_seconds: 10, end_seconds: 5, text: 'x' }] });
+    const doc = { creators: [{ slug: 'ana', name: '' }], videos: [video('v1', 'ana'), video('v1', 'nobody')] };
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/import', headers: { ...jsonHeaders, ...bearer(admin) }, payload: doc });
+    expect(res.statusCode).toBe(422);
+    const paths = (res.json().details as { path: string }[]).map((d) => d.path);
+    // The empty name is a problem of shape; the rest only show when the rules across the document run too.
+    expect(paths).toEqual(expect.arrayContaining(['$.creators[0].name', '$.videos[1].id', '$.videos[1].creator', '$.videos[0].passages[0].end_seconds']));
+    expect((await t.app.inject({ url: '/api/v1/creators/ana' })).statusCode).toBe(404);
+  });
 });
