@@ -12,6 +12,7 @@ import { rankWithVideoContext, VIDEO_CONTEXT_POOL } from './video-context.js';
 import { mayBeTypo } from './typo-correction.js';
 import { compoundCandidates, derivedForms, oneEditVariants, spellingVariants, typoCandidates } from './typo-variants.js';
 import { loadWordRank, type WordRank } from './word-rank.js';
+import { genreKeys } from '../store/genre-key.js';
 
 /**
  * On a large knowledge base the first pass scores only passages holding at least this
@@ -123,7 +124,9 @@ export class FullTextSearch implements PassageSearch {
     const rankScope = async (scope: SearchScope, limit: number): Promise<RankedTier> => {
       // The rows ranked again with their videos' context (video-context.ts): the top K stays exact.
       const pool = limit * VIDEO_CONTEXT_POOL;
-      const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
+      // Compared as stored: by genreKey ("Hip-Hop" is "hip hop").
+      const keys = scope.genres ? genreKeys(scope.genres) : [];
+      const genres = keys.length > 0 ? keys : null;
       if (scope.genres && !genres) return { hits: [], relevant: false, corroborated: false, relevance: 0, strength: 0 };
       const run = async (candidatesBy: 'tsv' | 'technique_tsv', reachable: string, minCoverage: number) => {
         const { sql, params } = searchStatement({

@@ -1,6 +1,6 @@
-import { genrePeersSql } from './genre-peers-sql.js';
 import type { Queryable } from '../store/db.js';
 import type { PassageHit, SearchScope } from './passage-search.js';
+import { genreKeys } from '../store/genre-key.js';
 
 export interface VectorHit extends Omit<PassageHit, 'score'> {
   /** Cosine similarity to the question, −1..1 (1: same direction). */
@@ -20,7 +20,7 @@ JOIN passages p ON p.id = e.passage_id AND p.content_hash = e.content_hash
 JOIN videos v ON v.id = p.video_id
 JOIN creators cr ON cr.slug = p.creator_slug
 WHERE ($2::text IS NULL OR p.creator_slug = $2::text)
-  AND ($3::text[] IS NULL OR p.creator_slug IN (${genrePeersSql('$3')}))
+  AND ($3::text[] IS NULL OR p.creator_slug IN (SELECT slug FROM creators WHERE genre_keys && $3::text[]))
 ORDER BY e.embedding <=> $1::vector, p.id COLLATE "C"
 LIMIT $4`;
 
@@ -29,7 +29,8 @@ export class VectorSearch {
   constructor(private readonly db: Queryable) {}
 
   async nearest(vector: readonly number[], scope: SearchScope, limit: number): Promise<VectorHit[]> {
-    const genres = scope.genres && scope.genres.length > 0 ? scope.genres : null;
+    const keys = scope.genres ? genreKeys(scope.genres) : [];
+    const genres = keys.length > 0 ? keys : null;
     if (scope.genres && !genres) return [];
     return this.db.query<VectorHit>(NEAREST_SQL, [vectorLiteral(vector), scope.creator ?? null, genres, limit]);
   }

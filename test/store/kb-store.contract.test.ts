@@ -4,7 +4,12 @@ import { importDocument } from '../../src/kb/import-document.js';
 import { FullTextSearch } from '../../src/retrieval/full-text-search.js';
 import type { Db } from '../../src/store/db.js';
 import { PgKbStore } from '../../src/store/pg/pg-kb-store.js';
-import { dbFactories } from '../helpers/databases.js';
+import { genreKeys } from '../../src/store/genre-key.js';
+import { migrate } from '../../src/store/migrate.js';
+import { migrations } from '../../src/store/migrations/index.js';
+import { PgliteDb } from '../../src/store/pg/pglite-db.js';
+import { PostgresDb } from '../../src/store/pg/postgres-db.js';
+import { dbFactories, freshPostgresUrl } from '../helpers/databases.js';
 
 const doc = () => ({
   creators: [
@@ -173,4 +178,20 @@ describe.each(dbFactories)('KbStore contract on $name', (factory) => {
     expect(hits.map((h) => h.video_id)).toEqual(['v2']);
     expect((await importDocument(kb, edited)).videos).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
   });
+});
+
+describe.each(dbFactories)('migration 0010 on $name: genre keys of the creators already there', (factory) => {
+  it('fills each creator’s genre keys as an import would write them', async () => {
+    const db = factory.name === 'pglite' ? await PgliteDb.open() : new PostgresDb({ connectionString: await freshPostgresUrl() });
+    try {
+      await migrate(db, migrations.slice(0, 9));
+      await db.query(`INSERT INTO creators (slug, name, genres, content_hash) VALUES ('old', 'Old', ARRAY['Hip-Hop', 'lo fi', 'hip hop', '--'], 'h')`);
+      await migrate(db);
+      const [row] = await db.query<{ genre_keys: string[] }>(`SELECT genre_keys FROM creators WHERE slug = 'old'`);
+      expect([...row!.genre_keys].sort()).toEqual(genreKeys(['Hip-Hop', 'lo fi', 'hip hop', '--']).sort());
+      expect(genreKeys(['Hip-Hop', 'lo fi', 'hip hop', '--']).sort()).toEqual(['hiphop', 'lofi']);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 });

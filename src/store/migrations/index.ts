@@ -7,6 +7,7 @@ import * as m0006 from './0006-passages-technique-tsv.js';
 import * as m0007 from './0007-kb-terms-trigram-partial.js';
 import * as m0008 from './0008-conversation-activity.js';
 import * as m0009 from './0009-turn-event-ids.js';
+import * as m0010 from './0010-creator-genre-keys.js';
 
 export interface Migration {
   name: string;
@@ -14,4 +15,4 @@ export interface Migration {
 }
 
 /** In order; a migration, once released, is never edited: add the next one instead. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010];

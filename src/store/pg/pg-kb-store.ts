@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import type { KbDocument } from '../../contract/kb-document.js';
 import type { Db, Queryable } from '../db.js';
 import type { CreatorDetail, CreatorProfile, CreatorSummary, ImportCounts, ImportSummary, KbStore, VideoSummary } from '../kb-store.js';
+import { genreKeys } from '../genre-key.js';
 
 const IMPORT_LOCK = 726_354_002;
 const BATCH = 500;
@@ -55,14 +56,16 @@ export class PgKbStore implements KbStore {
   private async upsertCreators(tx: Queryable, doc: KbDocument, c: ImportCounts): Promise<void> {
     for (const cr of doc.creators) {
       const row = [cr.slug, cr.name, cr.bio ?? null, cr.genres ?? [], cr.personality ? JSON.stringify(cr.personality) : null];
+      // genre_keys follow from genres, which the hash covers.
       const rows = await tx.query<{ inserted: boolean }>(
-        `INSERT INTO creators (slug, name, bio, genres, personality, content_hash)
-         VALUES ($1, $2, $3, $4::text[], $5::jsonb, $6)
+        `INSERT INTO creators (slug, name, bio, genres, personality, content_hash, genre_keys)
+         VALUES ($1, $2, $3, $4::text[], $5::jsonb, $6, $7::text[])
          ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, bio = EXCLUDED.bio, genres = EXCLUDED.genres,
-           personality = EXCLUDED.personality, content_hash = EXCLUDED.content_hash, updated_at = now()
+           personality = EXCLUDED.personality, content_hash = EXCLUDED.content_hash, genre_keys = EXCLUDED.genre_keys,
+           updated_at = now()
          WHERE creators.content_hash <> EXCLUDED.content_hash
          RETURNING (xmax = 0) AS inserted`,
-        [...row, hash(row)],
+        [...row, hash(row), genreKeys(cr.genres ?? [])],
       );
       tally(c, 1, rows);
     }
