@@ -17,6 +17,15 @@ describe('SRT parser', () => {
     expect(cues.map((c) => [c.lines.join(' '), c.line])).toEqual([['first', 2], ['second', 5]]);
   });
 
+  it('reads a timing line written without spaces around the arrow, as some SRT writers do', () => {
+    const { cues, problems } = parseSrt('1\n00:00:00,000-->00:00:35,000\nno spaces\n\n2\n00:00:35,000 -->00:00:40,500\none side\n');
+    expect(problems).toEqual([]);
+    expect(cues.map((c) => [c.start, c.end, c.lines.join(' ')])).toEqual([
+      [0, 35, 'no spaces'],
+      [35, 40.5, 'one side'],
+    ]);
+  });
+
   it('joins multi-line cues and strips <i>, <font> and {\\an8} markup', () => {
     const { cues } = parseSrt('1\n00:00:01,000 --> 00:00:04,000\n{\\an8}<i>Sidechain</i> the\n<font color="#ff0000">bass</font> &amp; pads\n');
     expect(cues[0]?.lines.join(' ')).toBe('Sidechain the bass & pads');

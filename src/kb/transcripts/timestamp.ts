@@ -21,7 +21,8 @@ export function formatTimestamp(seconds: number): string {
   return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
 }
 
-const ARROW = /^(\S+)[ \t]+-->[ \t]+(\S+)(?:[ \t]+.*)?$/;
+// WebVTT puts spaces around the arrow; some SRT writers leave them out ("00:00:01,000-->00:00:04,000").
+const ARROW = /^(\S+?)[ \t]*-->[ \t]*(\S+)(?:[ \t]+.*)?$/;
 
 /** The start and end of a "start --> end [settings]" line, or a message saying what is wrong. */
 export function parseTiming(line: string, requireHours = false): { start: number; end: number } | { error: string } {
