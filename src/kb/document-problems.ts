@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { editDistance } from '../edit-distance.js';
 import { creatorSchema, kbDocumentSchema, passageSchema, personalitySchema, videoSchema } from '../contract/kb-document.js';
 
 /** A problem of a document, at the path segments of what it is about. */
@@ -52,17 +53,7 @@ const fold = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 function likelyMeant(typed: string, field: string): boolean {
   const a = fold(typed);
   const b = fold(field);
-  return a === b || (Math.min(a.length, b.length) >= 4 && editDistance(a, b) <= 2);
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
+  return a === b || (Math.min(a.length, b.length) >= 4 && editDistance(a, b, 2) <= 2);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { creatorSchema, passageSchema, videoSchema, type CreatorInput } from '../contract/kb-document.js';
+import { creatorSchema, passageSchema, videoSchema, type CreatorInput, type KbDocument } from '../contract/kb-document.js';
 import { isRecord, jsonPath, type PathProblem } from './document-problems.js';
 
 export interface PassagePart {
@@ -33,7 +33,24 @@ function valid<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
   return result.success ? result.data : undefined;
 }
 
-/** The parts of a document, parsed or not (then the fields of its items that are valid). */
+/** The parts of a document that parsed whole: its fields as they are, none checked again. */
+export function parsedDocumentParts(doc: KbDocument): DocumentParts {
+  return {
+    creators: doc.creators.map((creator) => ({ slug: creator.slug, creator })),
+    videos: doc.videos.map((v) => ({
+      id: v.id,
+      creator: v.creator,
+      duration_seconds: v.duration_seconds,
+      passages: v.passages.map((p): PassagePart =>
+        p.id !== undefined
+          ? { id: p.id, start_seconds: p.start_seconds, end_seconds: p.end_seconds }
+          : { id: `${v.id}#${p.start_seconds}`, derived: true, start_seconds: p.start_seconds, end_seconds: p.end_seconds },
+      ),
+    })),
+  };
+}
+
+/** The parts of a document whose shape is wrong: the fields of its items that are valid on their own. */
 export function documentParts(input: unknown): DocumentParts {
   const { shape: v } = videoSchema;
   const { shape: p } = passageSchema;

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import { kbDocumentSchema, type KbDocument } from '../contract/kb-document.js';
-import { documentParts, documentRules, type DocumentParts } from './document-rules.js';
+import { documentParts, documentRules, parsedDocumentParts, type DocumentParts } from './document-rules.js';
 import { inDocumentOrder, isNotADocument, issueProblems, jsonPath, type PathProblem } from './document-problems.js';
 
 export { jsonPath, type PathProblem } from './document-problems.js';
@@ -33,7 +33,8 @@ export function checkDocument(input: unknown, knownCreators: ReadonlySet<string>
     return { doc: null, parts: { creators: [], videos: [] }, problems: [problem] };
   }
   const parsed = kbDocumentSchema.safeParse(input);
-  const parts = documentParts(parsed.success ? parsed.data : input);
+  // A document that parsed is not parsed again item by item (20,000 passages: a third of the time).
+  const parts = parsed.success ? parsedDocumentParts(parsed.data) : documentParts(input);
   const problems = [...(parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i))), ...documentRules(parts, knownCreators)];
   if (!parsed.success || problems.length > 0) return { doc: null, parts, problems: inDocumentOrder(problems, input) };
   const doc = parsed.data;

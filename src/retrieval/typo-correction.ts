@@ -1,4 +1,4 @@
-import { editDistance } from './edit-distance.js';
+import { editDistance } from '../edit-distance.js';
 import { derivedForms, withDroppedG } from './typo-variants.js';
 import type { QueryTerm } from './query-concepts.js';
 import type { WordRank } from './word-rank.js';

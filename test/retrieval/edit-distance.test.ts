@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance } from '../../src/retrieval/edit-distance.js';
+import { editDistance } from '../../src/edit-distance.js';
 
 describe('edit distance', () => {
   it('counts insertions, deletions, substitutions and a swap of adjacent letters as one edit each', () => {
